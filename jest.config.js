@@ -1,0 +1,12 @@
+// Type-checking is `npm run typecheck` (tsc); jest transpiles only, which keeps a run fast.
+/** @type {import('jest').Config} */
+module.exports = {
+    testEnvironment: "node",
+    roots: ["<rootDir>/test"],
+    testMatch: ["**/*.test.ts"],
+    testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/reliability/"],
+    transform: {
+        "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+    },
+    testTimeout: 30000,
+};

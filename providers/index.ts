@@ -1,0 +1,13 @@
+// What users import. Everything not exported here is internal and free to change.
+
+export { ArchiveUploadTarget } from "./archive-upload-target";
+export type { ArchiveUploadTargetArgs } from "./archive-upload-target";
+export { archiveUploadTargetProvider } from "./archive-upload-target-provider";
+export type { TargetState } from "./archive-upload-target-provider";
+export { InvalidInputsError, OpenTokApiError, OpenTokUnreachableError } from "./errors";
+export { defaultRetryPolicy } from "./client";
+export type { RetryPolicy } from "./client";
+export { secretPropertyNames } from "./secrets";
+export { unknownValue } from "./unknown";
+export { defaultApiUrl, fallbackModes, sseModes, targetTypes } from "./validation";
+export type { CheckFailure, FallbackMode, SseMode, TargetInputs, TargetType } from "./validation";

@@ -1,0 +1,36 @@
+// The one place that decides which properties are secret, and how secret values are kept
+// out of every message that leaves the provider (errors, logs, check failures).
+
+/** Input and output properties whose values are credentials: secret in state, never printed. */
+export const secretPropertyNames = ["apiSecret", "secretKey"] as const;
+
+export type SecretPropertyName = (typeof secretPropertyNames)[number];
+
+export function isSecretProperty(name: string): name is SecretPropertyName {
+    return (secretPropertyNames as readonly string[]).includes(name);
+}
+
+const redactedMarker = "[secret]";
+
+/**
+ * Replaces every occurrence of the secret values held in `props` (and any extra values given)
+ * with a marker. Used on every message that may carry text we did not write ourselves, such as
+ * an API's error body, so that an echoing server cannot make us leak a credential.
+ */
+export function redact(text: string, props: object | undefined, ...extra: (string | undefined)[]): string {
+    const values: string[] = [...extra.filter((v): v is string => typeof v === "string")];
+    if (props) {
+        for (const name of secretPropertyNames) {
+            const value = (props as Record<string, unknown>)[name];
+            if (typeof value === "string") {
+                values.push(value);
+            }
+        }
+    }
+    let result = text;
+    // Longest first, so that a secret containing another is replaced whole.
+    for (const value of values.filter((v) => v.length >= 4).sort((a, b) => b.length - a.length)) {
+        result = result.split(value).join(redactedMarker);
+    }
+    return result;
+}

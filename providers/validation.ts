@@ -1,0 +1,272 @@
+// Validation of ArchiveUploadTarget inputs, as data: every rule yields a failure that names the
+// property, says what was given and what is allowed. Runs in `check`, before any request.
+
+import { isSecretProperty } from "./secrets";
+import { isUnknown } from "./unknown";
+
+export const targetTypes = ["s3"] as const;
+export const sseModes = ["s3", "none"] as const;
+export const fallbackModes = ["none", "opentok"] as const;
+
+export type TargetType = (typeof targetTypes)[number];
+export type SseMode = (typeof sseModes)[number];
+export type FallbackMode = (typeof fallbackModes)[number];
+
+export const defaultApiUrl = "https://api.opentok.com";
+
+/** The resolved inputs of an archive upload target, with defaults applied. Also its state. */
+export interface TargetInputs {
+    apiKey: string;
+    apiSecret: string;
+    apiUrl: string;
+    type: TargetType;
+    bucket: string;
+    accessKey: string;
+    secretKey: string;
+    endpoint?: string;
+    sse: SseMode;
+    fallback: FallbackMode;
+}
+
+export interface CheckFailure {
+    property: string;
+    reason: string;
+}
+
+const knownInputNames: readonly (keyof TargetInputs)[] = [
+    "apiKey",
+    "apiSecret",
+    "apiUrl",
+    "type",
+    "bucket",
+    "accessKey",
+    "secretKey",
+    "endpoint",
+    "sse",
+    "fallback",
+];
+
+/** Inputs the provider manages itself and that callers never set. */
+const reservedInputNames = ["__provider"];
+
+/**
+ * Validates raw inputs and applies defaults. Values unknown at preview pass unchanged and are
+ * never a failure: they are checked again when known, at `up`.
+ */
+export function checkInputs(news: Record<string, unknown>): { inputs: TargetInputs; failures: CheckFailure[] } {
+    const failures: CheckFailure[] = [];
+    const fail = (property: string, reason: string) => failures.push({ property, reason });
+    const inputs: Record<string, unknown> = {};
+
+    for (const name of Object.keys(news)) {
+        if (!reservedInputNames.includes(name) && !(knownInputNames as readonly string[]).includes(name)) {
+            fail(name, `is not an input of ArchiveUploadTarget; the inputs are ${knownInputNames.join(", ")}`);
+        }
+    }
+
+    const apiKey = typeof news.apiKey === "number" ? String(news.apiKey) : news.apiKey;
+    inputs.apiKey = apiKey;
+    requiredString("apiKey", apiKey, fail, (value) => {
+        if (!/^[0-9]{1,32}$/.test(value)) {
+            return `must be the project's numeric OpenTok API key (digits only, as shown in the Vonage Video dashboard), but was ${describe("apiKey", value)}`;
+        }
+        return undefined;
+    });
+
+    inputs.apiSecret = news.apiSecret;
+    requiredString("apiSecret", news.apiSecret, fail, credentialRule("the project's API secret"));
+
+    inputs.apiUrl = withDefault(news.apiUrl, defaultApiUrl);
+    requiredString("apiUrl", inputs.apiUrl, fail, (value) => baseUrlRule("apiUrl", value));
+
+    inputs.type = withDefault(news.type, "s3");
+    requiredString("type", inputs.type, fail, (value) => {
+        if (value === "azure") {
+            return `"azure" is not supported yet; the supported types are ${quoteList(targetTypes)}`;
+        }
+        return oneOf("type", value, targetTypes);
+    });
+
+    inputs.bucket = news.bucket;
+    requiredString("bucket", news.bucket, fail, bucketNameRule);
+
+    inputs.accessKey = news.accessKey;
+    requiredString("accessKey", news.accessKey, fail, accessKeyRule);
+
+    inputs.secretKey = news.secretKey;
+    requiredString("secretKey", news.secretKey, fail, credentialRule("the S3 secret access key of accessKey"));
+
+    if (news.endpoint !== undefined && news.endpoint !== null) {
+        inputs.endpoint = news.endpoint;
+        requiredString("endpoint", news.endpoint, fail, (value) => baseUrlRule("endpoint", value));
+    }
+
+    inputs.sse = withDefault(news.sse, "s3");
+    requiredString("sse", inputs.sse, fail, (value) => {
+        if (/^(aws:)?kms$|^sse-kms$|^sse-c$/i.test(value)) {
+            return `was ${describe("sse", value)}, but OpenTok supports only S3-managed keys (SSE-S3), not KMS or customer-provided keys; use "s3", or "none" for no server-side encryption`;
+        }
+        if (/^(aes256|sse-s3)$/i.test(value)) {
+            return `was ${describe("sse", value)}; SSE-S3 (AES256) is written "s3" in OpenTok's API; use "s3", or "none" for no server-side encryption`;
+        }
+        return oneOf("sse", value, sseModes);
+    });
+
+    inputs.fallback = news.fallback;
+    if (news.fallback === undefined || news.fallback === null || news.fallback === "") {
+        fail(
+            "fallback",
+            `is required, with no default on purpose: "none" means an archive whose upload fails is lost, "opentok" means it stays in the OpenTok cloud (outside your bucket) for 72 hours`,
+        );
+    } else {
+        requiredString("fallback", news.fallback, fail, (value) => oneOf("fallback", value, fallbackModes));
+    }
+
+    for (const urlProperty of ["apiUrl", "endpoint"] as const) {
+        const value = inputs[urlProperty];
+        if (typeof value === "string" && !isUnknown(value) && value.endsWith("/")) {
+            inputs[urlProperty] = value.replace(/\/+$/, "");
+        }
+    }
+    return { inputs: inputs as unknown as TargetInputs, failures };
+}
+
+type Rule = (value: string) => string | undefined;
+
+function requiredString(property: string, value: unknown, fail: (property: string, reason: string) => void, rule: Rule) {
+    if (isUnknown(value)) {
+        return;
+    }
+    if (value === undefined || value === null || value === "") {
+        fail(property, "is required but was not given");
+        return;
+    }
+    if (typeof value !== "string") {
+        fail(property, `must be a string, but was a ${Array.isArray(value) ? "list" : typeof value}`);
+        return;
+    }
+    const reason = rule(value);
+    if (reason !== undefined) {
+        fail(property, reason);
+    }
+}
+
+function withDefault(value: unknown, fallbackValue: string): unknown {
+    return value === undefined || value === null ? fallbackValue : value;
+}
+
+function oneOf(property: string, value: string, allowed: readonly string[]): string | undefined {
+    if (allowed.includes(value)) {
+        return undefined;
+    }
+    return `was ${describe(property, value)}; allowed values are ${quoteList(allowed)}`;
+}
+
+function quoteList(values: readonly string[]): string {
+    return values.map((v) => JSON.stringify(v)).join(" or ");
+}
+
+/** Shows a value in a message: quoted and truncated, or not at all when it is a secret. */
+export function describe(property: string, value: string): string {
+    if (isSecretProperty(property)) {
+        return `a secret value of ${value.length} characters`;
+    }
+    const shown = value.length > 70 ? `${JSON.stringify(value.slice(0, 60))}... (${value.length} characters)` : JSON.stringify(value);
+    return shown;
+}
+
+function credentialRule(what: string): Rule {
+    return (value) => {
+        if (value.trim() !== value) {
+            return `must be ${what} without leading or trailing white space (a copy-and-paste slip?)`;
+        }
+        if (!/^[\x21-\x7e]+$/.test(value)) {
+            return `must be ${what}, printable ASCII with no white space or control characters`;
+        }
+        if (value.length > 256) {
+            return `must be ${what}, at most 256 characters, but has ${value.length}`;
+        }
+        return undefined;
+    };
+}
+
+function accessKeyRule(value: string): string | undefined {
+    if (!/^[A-Za-z0-9+/=_-]{4,128}$/.test(value)) {
+        return `must be an S3 access key ID (4 to 128 letters, digits or +/=_-), but was ${describe("accessKey", value)}`;
+    }
+    if (value.startsWith("ASIA")) {
+        return `is a temporary AWS STS access key (it starts with "ASIA"); OpenTok cannot send the session token such keys need, so every upload would fail; use a long-lived IAM user access key (it starts with "AKIA")`;
+    }
+    return undefined;
+}
+
+/** S3 bucket naming rules (AWS "General purpose bucket naming rules"). */
+function bucketNameRule(value: string): string | undefined {
+    const shown = describe("bucket", value);
+    const allowed = "3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit";
+    if (value.length < 3 || value.length > 63) {
+        return `must be ${allowed}, but ${shown} has ${value.length} characters`;
+    }
+    if (!/^[a-z0-9.-]+$/.test(value)) {
+        return `must be ${allowed}, but ${shown} has other characters`;
+    }
+    if (!/^[a-z0-9]/.test(value) || !/[a-z0-9]$/.test(value)) {
+        return `must be ${allowed}, but ${shown} does not start and end with a letter or digit`;
+    }
+    if (value.includes("..")) {
+        return `must not contain two adjacent dots, but was ${shown}`;
+    }
+    if (/^\d{1,3}(\.\d{1,3}){3}$/.test(value)) {
+        return `must not be formatted as an IP address, but was ${shown}`;
+    }
+    const reservedPrefix = ["xn--", "sthree-", "amzn-s3-demo-"].find((p) => value.startsWith(p));
+    if (reservedPrefix) {
+        return `must not start with the reserved prefix "${reservedPrefix}", but was ${shown}`;
+    }
+    const reservedSuffix = ["-s3alias", "--ol-s3", ".mrap", "--x-s3"].find((s) => value.endsWith(s));
+    if (reservedSuffix) {
+        return `must not end with the reserved suffix "${reservedSuffix}", but was ${shown}`;
+    }
+    return undefined;
+}
+
+const loopbackHostnames = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * A base URL: https (http only to a loopback host, for local emulators), no credentials, no
+ * path, query or fragment, written in its canonical form so that what is sent is what was read.
+ */
+function baseUrlRule(property: string, value: string): string | undefined {
+    const shown = describe(property, value);
+    const example = property === "apiUrl" ? defaultApiUrl : "https://storage.googleapis.com";
+    if (!/^[\x21-\x7e]+$/.test(value)) {
+        return `must be a URL of printable ASCII characters with no white space, but was ${shown}; internationalized host names must be written in punycode`;
+    }
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+        return `must be a URL with its protocol, such as ${JSON.stringify(example)}, but was ${shown}; did you mean ${JSON.stringify(`https://${value}`)}?`;
+    }
+    let url: URL;
+    try {
+        url = new URL(value);
+    } catch {
+        return `must be a URL such as ${JSON.stringify(example)}, but ${shown} cannot be parsed as one`;
+    }
+    const loopback = loopbackHostnames.test(url.hostname);
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+        return `must use https (http is allowed only to a loopback host such as 127.0.0.1), but was ${shown}`;
+    }
+    if (url.username || url.password) {
+        return `must not carry credentials in the URL, but ${shown} does`;
+    }
+    if (url.search || url.hash || value.includes("?") || value.includes("#")) {
+        return `must be a base URL without query or fragment, such as ${JSON.stringify(example)}, but was ${shown}`;
+    }
+    if (url.pathname !== "/") {
+        return `must be a base URL without a path, such as ${JSON.stringify(example)}, but ${shown} has the path ${JSON.stringify(url.pathname)}`;
+    }
+    const canonical = url.origin;
+    if (value.replace(/\/+$/, "") !== canonical) {
+        return `must be written in its canonical form ${JSON.stringify(canonical)}, but was ${shown}`;
+    }
+    return undefined;
+}

@@ -1,0 +1,97 @@
+// ArchiveUploadTarget as the program registers it: type token, inputs, secrets and __provider.
+
+import * as pulumi from "@pulumi/pulumi";
+import { apiSecret, secretKey } from "./support/fixtures";
+
+interface Registered {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+}
+
+const registered: Registered[] = [];
+
+/** How a secret value reaches the engine: wrapped in Pulumi's secret signature. */
+function secretEnvelope(value: string) {
+    return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
+}
+
+beforeAll(async () => {
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+                return { id: String(args.inputs.apiKey), state: args.inputs };
+            },
+            call: () => ({}),
+        },
+        "opentok-archive-storage",
+        "test",
+        false,
+    );
+});
+
+async function resolved<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
+    const value = await new Promise<T>((resolve) => output.apply(resolve));
+    return { value, secret: await pulumi.isSecret(output) };
+}
+
+describe("ArchiveUploadTarget", () => {
+    // Imported here so that setMocks is in force first.
+    const { ArchiveUploadTarget } = require("../providers") as typeof import("../providers");
+
+    it("registers under its own type token with every input", async () => {
+        const target = new ArchiveUploadTarget("archives", {
+            apiKey: "12345678",
+            apiSecret,
+            bucket: "acme-archives",
+            accessKey: "AKIAIOSFODNN7EXAMPLE",
+            secretKey,
+            fallback: "none",
+        });
+        await resolved(target.id);
+        const registration = registered.find((r) => r.name === "archives")!;
+        expect(registration.type).toBe("pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget");
+        expect(registration.inputs).toMatchObject({
+            apiKey: "12345678",
+            apiSecret: secretEnvelope(apiSecret),
+            secretKey: secretEnvelope(secretKey),
+            bucket: "acme-archives",
+            accessKey: "AKIAIOSFODNN7EXAMPLE",
+            fallback: "none",
+        });
+    });
+
+    it("marks apiSecret and secretKey secret even when given as plain strings", async () => {
+        const target = new ArchiveUploadTarget("plain-secrets", {
+            apiKey: "12345679",
+            apiSecret,
+            bucket: "acme-archives",
+            accessKey: "AKIAIOSFODNN7EXAMPLE",
+            secretKey,
+            fallback: "none",
+        });
+        expect(await resolved(target.apiSecret)).toEqual({ value: apiSecret, secret: true });
+        expect(await resolved(target.secretKey)).toEqual({ value: secretKey, secret: true });
+        expect((await resolved(target.bucket)).secret).toBe(false);
+    });
+
+    it("keeps every secret out of the serialized provider, and keeps it small", async () => {
+        const target = new ArchiveUploadTarget("provider-text", {
+            apiKey: "12345680",
+            apiSecret: pulumi.secret(apiSecret),
+            bucket: "acme-archives",
+            accessKey: "AKIAIOSFODNN7EXAMPLE",
+            secretKey: pulumi.output(secretKey),
+            fallback: "none",
+        });
+        await resolved(target.id);
+        const providerText = registered.find((r) => r.name === "provider-text")?.inputs.__provider;
+        expect(typeof providerText).toBe("string");
+        expect(providerText).toContain("exports.handler");
+        expect(providerText).not.toContain(apiSecret);
+        expect(providerText).not.toContain(secretKey);
+        // Size is a budget, not a guess: every resource carries this text in its state.
+        expect((providerText as string).length).toBeLessThan(48 * 1024);
+    });
+});

@@ -1,0 +1,112 @@
+// Every validation rule of `check`: the failure names the property and says what is allowed.
+// Table-driven: each row is [property, bad value, what the reason must say].
+
+import { archiveUploadTargetProvider as provider, TargetInputs, unknownValue } from "../providers";
+import { secretKey, useEmulator, validInputs } from "./support/fixtures";
+
+const emulator = useEmulator();
+
+async function failuresFor(overrides: Record<string, unknown>) {
+    const inputs = { ...validInputs(emulator), ...overrides };
+    for (const [name, value] of Object.entries(overrides)) {
+        if (value === undefined) {
+            delete (inputs as Record<string, unknown>)[name];
+        }
+    }
+    const result = await provider.check!({} as TargetInputs, inputs as TargetInputs);
+    return result.failures ?? [];
+}
+
+const badValues: [string, unknown, RegExp][] = [
+    ["apiKey", undefined, /is required/],
+    ["apiKey", "abc", /numeric OpenTok API key.*"abc"/],
+    ["apiKey", "123/../456", /numeric/],
+    ["apiSecret", "", /is required/],
+    ["apiSecret", " padded-secret ", /without leading or trailing white space/],
+    ["apiSecret", "line\r\nbreak", /printable ASCII/],
+    ["apiUrl", "http://api.opentok.com", /must use https.*loopback/],
+    ["apiUrl", "api.opentok.com", /with its protocol.*did you mean "https:\/\/api.opentok.com"/],
+    ["apiUrl", "https://api.opentok.com/v2", /without a path/],
+    ["apiUrl", "https://user:pw@api.opentok.com", /credentials/],
+    ["apiUrl", "https://api.opentok.com?x=1", /without query/],
+    ["apiUrl", "https://API.opentok.com", /canonical form "https:\/\/api.opentok.com"/],
+    ["apiUrl", "https://api.opentok.com:443", /canonical form/],
+    ["type", "gcs", /allowed values are "s3"/],
+    ["type", "azure", /not supported yet/],
+    ["bucket", undefined, /is required/],
+    ["bucket", "ab", /3 to 63.*has 2 characters/],
+    ["bucket", "a".repeat(64), /has 64 characters/],
+    ["bucket", "Acme-Archives", /lowercase.*has other characters/],
+    ["bucket", "acme_archives", /has other characters/],
+    ["bucket", "-acme", /start and end with a letter or digit/],
+    ["bucket", "acme.", /start and end with a letter or digit/],
+    ["bucket", "acme..archives", /two adjacent dots/],
+    ["bucket", "192.168.5.4", /IP address/],
+    ["bucket", "xn--acme", /reserved prefix "xn--"/],
+    ["bucket", "acme-s3alias", /reserved suffix "-s3alias"/],
+    ["bucket", 42, /must be a string, but was a number/],
+    ["accessKey", "ASIAIOSFODNN7EXAMPLE", /temporary AWS STS access key.*session token/],
+    ["accessKey", "AKIA IOSFODNN7", /S3 access key ID/],
+    ["secretKey", "", /is required/],
+    ["secretKey", "x".repeat(300), /at most 256 characters/],
+    ["endpoint", "s3.cloudianhyperstore.com", /with its protocol.*"https:\/\/s3.cloudianhyperstore.com"/],
+    ["endpoint", "http://s3.example.com", /must use https/],
+    ["endpoint", "https://s3.example.com/bucket", /without a path/],
+    ["sse", "aws:kms", /only S3-managed keys \(SSE-S3\), not KMS/],
+    ["sse", "kms", /not KMS/],
+    ["sse", "AES256", /written "s3"/],
+    ["sse", "S3", /allowed values are "s3" or "none"/],
+    ["fallback", undefined, /is required, with no default.*"none" means.*lost.*"opentok"/],
+    ["fallback", "vault", /allowed values are "none" or "opentok"/],
+    ["bucketName", "acme", /is not an input of ArchiveUploadTarget/],
+];
+
+describe("check", () => {
+    it("passes valid inputs", async () => {
+        expect(await failuresFor({})).toEqual([]);
+    });
+
+    it.each(badValues)("fails %s = %j, saying what is allowed", async (property, value, reason) => {
+        const failures = await failuresFor({ [property]: value });
+        expect(failures).toHaveLength(1);
+        expect(failures[0]!.property).toBe(property);
+        expect(failures[0]!.reason).toMatch(reason);
+    });
+
+    it("reports every failing property at once", async () => {
+        const failures = await failuresFor({ bucket: "A", sse: "kms", fallback: undefined });
+        expect(failures.map((f) => f.property).sort()).toEqual(["bucket", "fallback", "sse"]);
+    });
+
+    it.each(["apiKey", "apiUrl", "bucket", "accessKey", "secretKey", "apiSecret", "endpoint", "sse", "fallback"])(
+        "never fails %s when its value is unknown at preview",
+        async (property) => {
+            expect(await failuresFor({ [property]: unknownValue })).toEqual([]);
+        },
+    );
+
+    it("allows http to loopback hosts only, for emulators", async () => {
+        expect(await failuresFor({ apiUrl: "http://127.0.0.1:3900" })).toEqual([]);
+        expect(await failuresFor({ apiUrl: "http://localhost:3900" })).toEqual([]);
+        expect(await failuresFor({ apiUrl: "http://10.0.0.1:3900" })).toHaveLength(1);
+    });
+
+    it("accepts an apiKey given as a number and normalizes a trailing slash", async () => {
+        const inputs = { ...validInputs(emulator), apiKey: 12345678, apiUrl: "https://api.opentok.com/" };
+        const result = await provider.check!({} as TargetInputs, inputs as unknown as TargetInputs);
+        expect(result.failures).toEqual([]);
+        expect(result.inputs).toMatchObject({ apiKey: "12345678", apiUrl: "https://api.opentok.com" });
+    });
+
+    it("never shows a secret's value in a failure", async () => {
+        const failures = await failuresFor({ secretKey: ` ${secretKey} `, apiSecret: `${secretKey}\n` });
+        expect(failures).toHaveLength(2);
+        expect(JSON.stringify(failures)).not.toContain(secretKey);
+    });
+
+    it("sends no request", async () => {
+        await failuresFor({ bucket: "A" });
+        await failuresFor({});
+        expect(emulator.received()).toHaveLength(0);
+    });
+});

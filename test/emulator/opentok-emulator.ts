@@ -1,0 +1,290 @@
+// A loopback stand-in for the OpenTok REST API's archive upload target, strict where the real
+// API is (JWT signature and claims, path, JSON shape), recording every request it receives so
+// tests assert on the wire. Faults can be injected to exercise the client's retries.
+
+import * as http from "http";
+import type { AddressInfo } from "net";
+import * as jwt from "jsonwebtoken";
+
+export interface RecordedRequest {
+    method: string;
+    path: string;
+    headers: http.IncomingHttpHeaders;
+    rawBody: string;
+    /** The verified token's claims, when the token verified. */
+    claims?: jwt.JwtPayload;
+    /** What the emulator answered; "dropped" when it closed the connection without answering. */
+    outcome: number | "dropped";
+    /** The fault injected into this request, if any. */
+    fault?: Fault["kind"];
+}
+
+export interface StoredTarget {
+    type: string;
+    config: Record<string, unknown>;
+    fallback: string;
+}
+
+export type Fault =
+    { kind: "status"; status: number; retryAfter?: string; body?: string } | { kind: "drop" } | { kind: "delay"; ms: number } | { kind: "malformed" };
+
+const storagePath = /^\/v2\/project\/([^/]+)\/archive\/storage$/;
+const maxTokenLifetimeSeconds = 300;
+
+export class OpenTokEmulator {
+    /** Every request received, in order, faults included. */
+    readonly requests: RecordedRequest[] = [];
+    /** The archive upload target of each project (by API key), as the API would hold it. */
+    readonly targets = new Map<string, StoredTarget>();
+
+    private readonly projectSecrets = new Map<string, string>();
+    private readonly faults: Fault[] = [];
+    private readonly seenTokenIds = new Set<string>();
+    private readonly inFlight = new Set<Promise<void>>();
+    private server: http.Server | undefined;
+    private baseUrl = "";
+
+    /** Registers a project the API knows, with its secret. */
+    addProject(apiKey: string, apiSecret: string): this {
+        this.projectSecrets.set(apiKey, apiSecret);
+        return this;
+    }
+
+    /** Queues faults: each of the next requests gets the next fault, in order. */
+    injectFaults(...faults: Fault[]): this {
+        this.faults.push(...faults);
+        return this;
+    }
+
+    get pendingFaults(): number {
+        return this.faults.length;
+    }
+
+    get url(): string {
+        return this.baseUrl;
+    }
+
+    /** Requests of one method, or all when none is given. */
+    received(method?: string): RecordedRequest[] {
+        return method ? this.requests.filter((r) => r.method === method) : [...this.requests];
+    }
+
+    /** Forgets requests and queued faults, keeping projects and targets. */
+    clearLog(): void {
+        this.requests.length = 0;
+        this.faults.length = 0;
+    }
+
+    async start(port = 0, host = "127.0.0.1"): Promise<string> {
+        const server = http.createServer((req, res) => {
+            const handling = this.handle(req, res).catch(() => {
+                res.destroy();
+            });
+            this.inFlight.add(handling);
+            void handling.finally(() => this.inFlight.delete(handling));
+        });
+        this.server = server;
+        await new Promise<void>((resolve) => server.listen(port, host, resolve));
+        const address = server.address() as AddressInfo;
+        this.baseUrl = `http://${host}:${address.port}`;
+        return this.baseUrl;
+    }
+
+    /** Resolves when every request received so far has been answered (delayed ones included). */
+    async idle(): Promise<void> {
+        while (this.inFlight.size > 0) {
+            await Promise.allSettled([...this.inFlight]);
+        }
+    }
+
+    async stop(): Promise<void> {
+        const server = this.server;
+        if (!server) {
+            return;
+        }
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        this.server = undefined;
+    }
+
+    private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+        const rawBody = await readBody(req);
+        const record: RecordedRequest = {
+            method: req.method ?? "",
+            path: req.url ?? "",
+            headers: req.headers,
+            rawBody,
+            outcome: "dropped",
+        };
+        this.requests.push(record);
+
+        const fault = this.faults.shift();
+        if (fault) {
+            record.fault = fault.kind;
+            switch (fault.kind) {
+                case "drop":
+                    req.socket.destroy();
+                    return;
+                case "status":
+                    return this.answer(
+                        res,
+                        record,
+                        fault.status,
+                        fault.body ?? JSON.stringify({ message: `injected ${fault.status}` }),
+                        fault.retryAfter,
+                    );
+                case "malformed":
+                    // A success status with a body that is not JSON, cut short.
+                    res.writeHead(200, { "Content-Type": "application/json" });
+                    res.end('{"type":"s3","config":{');
+                    record.outcome = 200;
+                    return;
+                case "delay":
+                    await new Promise((resolve) => setTimeout(resolve, fault.ms));
+                    if (req.socket.destroyed) {
+                        // The client gave up; like a real server, the request is still applied.
+                        this.process(req, record, rawBody);
+                        return;
+                    }
+                    break;
+            }
+        }
+        const { status, body } = this.process(req, record, rawBody);
+        this.answer(res, record, status, body);
+    }
+
+    private answer(res: http.ServerResponse, record: RecordedRequest, status: number, body: string, retryAfter?: string) {
+        record.outcome = status;
+        const headers: http.OutgoingHttpHeaders = { "Content-Type": "application/json" };
+        if (retryAfter !== undefined) {
+            headers["Retry-After"] = retryAfter;
+        }
+        if (status === 204) {
+            res.writeHead(status, headers).end();
+        } else {
+            res.writeHead(status, headers).end(body);
+        }
+    }
+
+    /** Applies the request as the API would, returning the answer. */
+    private process(req: http.IncomingMessage, record: RecordedRequest, rawBody: string): { status: number; body: string } {
+        const error = (status: number, message: string) => {
+            record.outcome = status;
+            return { status, body: JSON.stringify({ code: status, message }) };
+        };
+        const match = storagePath.exec(record.path);
+        if (!match || !match[1]) {
+            return error(404, "Not found");
+        }
+        const apiKey = decodeURIComponent(match[1]);
+
+        const token = req.headers["x-opentok-auth"];
+        const secret = this.projectSecrets.get(apiKey);
+        if (typeof token !== "string" || secret === undefined) {
+            return error(403, "Authentication failed");
+        }
+        let claims: jwt.JwtPayload;
+        try {
+            claims = jwt.verify(token, secret, { algorithms: ["HS256"] }) as jwt.JwtPayload;
+        } catch {
+            return error(403, "Authentication failed");
+        }
+        const lifetime = (claims.exp ?? Infinity) - (claims.iat ?? 0);
+        const nowSeconds = Math.floor(Date.now() / 1000);
+        if (
+            claims.iss !== apiKey ||
+            claims.ist !== "project" ||
+            typeof claims.iat !== "number" ||
+            typeof claims.exp !== "number" ||
+            lifetime > maxTokenLifetimeSeconds ||
+            claims.iat > nowSeconds + 5 ||
+            typeof claims.jti !== "string" ||
+            this.seenTokenIds.has(claims.jti)
+        ) {
+            return error(403, "Authentication failed");
+        }
+        this.seenTokenIds.add(claims.jti);
+        record.claims = claims;
+
+        if (req.method === "DELETE") {
+            if (!this.targets.has(apiKey)) {
+                return error(404, "No upload target configured");
+            }
+            this.targets.delete(apiKey);
+            record.outcome = 204;
+            return { status: 204, body: "" };
+        }
+        if (req.method !== "PUT") {
+            return error(405, "Method not allowed");
+        }
+        if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) {
+            return error(400, "Content-Type must be application/json");
+        }
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(rawBody);
+        } catch {
+            return error(400, "Invalid JSON");
+        }
+        const invalid = targetShapeError(parsed);
+        if (invalid) {
+            return error(400, invalid);
+        }
+        const target = parsed as StoredTarget;
+        this.targets.set(apiKey, target);
+        record.outcome = 200;
+        // The body of a success is undocumented; echo the target without its secret.
+        const { secretKey: _omitted, ...config } = target.config;
+        return { status: 200, body: JSON.stringify({ type: target.type, config, fallback: target.fallback }) };
+    }
+}
+
+function targetShapeError(body: unknown): string | undefined {
+    if (!isObject(body)) {
+        return "The upload target must be a JSON object";
+    }
+    const unexpected = Object.keys(body).filter((k) => !["type", "config", "fallback"].includes(k));
+    if (unexpected.length > 0) {
+        return `Unexpected fields: ${unexpected.join(", ")}`;
+    }
+    if (body.type !== "s3") {
+        return "type must be s3 or azure";
+    }
+    if (!["none", "opentok"].includes(body.fallback as string)) {
+        return "fallback must be none or opentok";
+    }
+    const config = body.config;
+    if (!isObject(config)) {
+        return "No upload target specified";
+    }
+    const allowed = ["bucket", "accessKey", "secretKey", "sse", "endpoint"];
+    const extra = Object.keys(config).filter((k) => !allowed.includes(k));
+    if (extra.length > 0) {
+        return `Unexpected config fields: ${extra.join(", ")}`;
+    }
+    for (const field of ["bucket", "accessKey", "secretKey"]) {
+        if (typeof config[field] !== "string" || config[field] === "") {
+            return `config.${field} is required`;
+        }
+    }
+    if (config.sse !== undefined && !["s3", "none"].includes(config.sse as string)) {
+        return "config.sse must be s3 or none";
+    }
+    if (config.endpoint !== undefined && !/^https?:\/\/[^/]+$/.test(String(config.endpoint))) {
+        return "config.endpoint must be a base URL";
+    }
+    return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
+        req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+        req.on("error", reject);
+    });
+}

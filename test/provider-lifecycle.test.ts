@@ -1,0 +1,173 @@
+// create / update / delete / read of archiveUploadTargetProvider, asserted on what the
+// OpenTok emulator received.
+
+import * as jwt from "jsonwebtoken";
+import { archiveUploadTargetProvider as provider, InvalidInputsError, TargetInputs } from "../providers";
+import { apiSecret, secretKey, useEmulator, validInputs } from "./support/fixtures";
+
+const emulator = useEmulator();
+
+async function checked(inputs: object): Promise<TargetInputs> {
+    const result = await provider.check!({} as TargetInputs, inputs as unknown as TargetInputs);
+    expect(result.failures).toEqual([]);
+    return result.inputs!;
+}
+
+describe("create", () => {
+    it("sends exactly one PUT with the documented body, headers and token", async () => {
+        const inputs = await checked({ ...validInputs(emulator), endpoint: "https://storage.googleapis.com" });
+        const before = Math.floor(Date.now() / 1000);
+
+        const result = await provider.create(inputs);
+
+        expect(emulator.received()).toHaveLength(1);
+        const put = emulator.received("PUT")[0]!;
+        expect(put.path).toBe(`/v2/project/${inputs.apiKey}/archive/storage`);
+        expect(put.headers["content-type"]).toBe("application/json");
+        // Exact bytes: key order and no extra fields.
+        expect(put.rawBody).toBe(
+            JSON.stringify({
+                type: "s3",
+                config: {
+                    bucket: "acme-archives-dev",
+                    accessKey: "AKIAIOSFODNN7EXAMPLE",
+                    secretKey,
+                    sse: "s3",
+                    endpoint: "https://storage.googleapis.com",
+                },
+                fallback: "none",
+            }),
+        );
+        const token = put.headers["x-opentok-auth"] as string;
+        expect(jwt.decode(token, { complete: true })?.header.alg).toBe("HS256");
+        const claims = jwt.verify(token, apiSecret) as jwt.JwtPayload;
+        expect(claims).toMatchObject({ iss: inputs.apiKey, ist: "project" });
+        expect(claims.iat).toBeGreaterThanOrEqual(before);
+        expect(claims.exp! - claims.iat!).toBeLessThanOrEqual(300);
+        expect(typeof claims.jti).toBe("string");
+
+        expect(result.id).toBe(inputs.apiKey);
+        expect(result.outs).toEqual(inputs);
+        expect(emulator.targets.get(inputs.apiKey)?.config).toMatchObject({ bucket: "acme-archives-dev", sse: "s3" });
+    });
+
+    it("omits endpoint from the body when none is given, and sends sse none when asked", async () => {
+        const inputs = await checked({ ...validInputs(emulator), sse: "none", fallback: "opentok" });
+        await provider.create(inputs);
+        const body = JSON.parse(emulator.received("PUT")[0]!.rawBody);
+        expect(Object.keys(body.config)).toEqual(["bucket", "accessKey", "secretKey", "sse"]);
+        expect(body.config.sse).toBe("none");
+        expect(body.fallback).toBe("opentok");
+    });
+
+    it("applies the defaults in check: apiUrl, type s3 and sse s3", async () => {
+        const { apiUrl: _apiUrl, type: _type, sse: _sse, ...rest } = validInputs(emulator);
+        const result = await provider.check!({} as TargetInputs, rest as TargetInputs);
+        expect(result.inputs).toMatchObject({ apiUrl: "https://api.opentok.com", type: "s3", sse: "s3" });
+    });
+
+    it("refuses invalid inputs without sending a request", async () => {
+        const inputs = { ...validInputs(emulator), sse: "aws:kms" } as unknown as TargetInputs;
+        await expect(provider.create(inputs)).rejects.toBeInstanceOf(InvalidInputsError);
+        expect(emulator.received()).toHaveLength(0);
+    });
+
+    it("uses a fresh token for every request", async () => {
+        const inputs = await checked(validInputs(emulator));
+        await provider.create(inputs);
+        await provider.update!(inputs.apiKey, inputs, { ...inputs, sse: "none" });
+        const [first, second] = emulator.received("PUT").map((r) => r.claims!.jti);
+        expect(first).toBeDefined();
+        expect(first).not.toBe(second);
+    });
+});
+
+describe("update", () => {
+    it("sends one PUT with the new value when sse changes", async () => {
+        const inputs = await checked(validInputs(emulator));
+        await provider.create(inputs);
+        emulator.clearLog();
+
+        const result = await provider.update!(inputs.apiKey, inputs, { ...inputs, sse: "none" });
+
+        expect(emulator.received()).toHaveLength(1);
+        expect(JSON.parse(emulator.received("PUT")[0]!.rawBody).config.sse).toBe("none");
+        expect(emulator.targets.get(inputs.apiKey)?.config.sse).toBe("none");
+        expect(result.outs?.sse).toBe("none");
+    });
+
+    it("sends no request when only apiSecret changed, and keeps the new secret in state", async () => {
+        const inputs = await checked(validInputs(emulator));
+        await provider.create(inputs);
+        emulator.clearLog();
+
+        const result = await provider.update!(inputs.apiKey, inputs, { ...inputs, apiSecret: "rotated-secret-0001" });
+
+        expect(emulator.received()).toHaveLength(0);
+        expect(result.outs?.apiSecret).toBe("rotated-secret-0001");
+    });
+
+    it("leaves the target as it was when the API refuses the update", async () => {
+        const inputs = await checked(validInputs(emulator));
+        await provider.create(inputs);
+        emulator.injectFaults({ kind: "status", status: 400, body: JSON.stringify({ message: "Invalid bucket" }) });
+
+        await expect(provider.update!(inputs.apiKey, inputs, { ...inputs, bucket: "acme-archives-other" })).rejects.toThrow(/400/);
+
+        expect(emulator.targets.get(inputs.apiKey)?.config.bucket).toBe("acme-archives-dev");
+    });
+});
+
+describe("delete", () => {
+    it("sends one DELETE to the target's path and removes it", async () => {
+        const inputs = await checked(validInputs(emulator));
+        // Configure the project directly, as another deployment would have: a delete must not be
+        // skipped as "set in this process" for it.
+        emulator.targets.set(inputs.apiKey, { type: "s3", config: {}, fallback: "none" });
+
+        await provider.delete!(inputs.apiKey, inputs);
+
+        expect(emulator.received().map((r) => `${r.method} ${r.path} ${r.outcome}`)).toEqual([
+            `DELETE /v2/project/${inputs.apiKey}/archive/storage 204`,
+        ]);
+        expect(emulator.targets.has(inputs.apiKey)).toBe(false);
+    });
+
+    it("counts 404 (no target configured) as success", async () => {
+        const inputs = await checked(validInputs(emulator));
+        await expect(provider.delete!(inputs.apiKey, inputs)).resolves.toBeUndefined();
+        expect(emulator.received().map((r) => r.outcome)).toEqual([404]);
+    });
+
+    it("does not remove a target that this same deployment has just set (rename)", async () => {
+        const inputs = await checked(validInputs(emulator));
+        await provider.create(inputs); // the renamed resource, created first by the engine
+        emulator.clearLog();
+
+        await provider.delete!(inputs.apiKey, inputs); // the old name, deleted afterwards
+
+        expect(emulator.received()).toHaveLength(0);
+        expect(emulator.targets.has(inputs.apiKey)).toBe(true);
+    });
+
+    it("works on state written without the fields that have defaults", async () => {
+        const inputs = await checked(validInputs(emulator));
+        emulator.targets.set(inputs.apiKey, { type: "s3", config: {}, fallback: "none" });
+        const { type: _type, sse: _sse, ...older } = inputs;
+        await provider.delete!(inputs.apiKey, older as TargetInputs);
+        expect(emulator.targets.has(inputs.apiKey)).toBe(false);
+    });
+});
+
+describe("read (refresh)", () => {
+    it("returns the stored state as props and inputs, sending nothing", async () => {
+        const inputs = await checked(validInputs(emulator));
+        const result = await provider.read!(inputs.apiKey, { ...inputs, __provider: "code" } as TargetInputs);
+        expect(result).toEqual({ id: inputs.apiKey, props: inputs, inputs });
+        expect(emulator.received()).toHaveLength(0);
+    });
+
+    it("explains that a target cannot be imported", async () => {
+        await expect(provider.read!("12345678")).rejects.toThrow(/cannot be imported.*no way to read/);
+    });
+});
