@@ -1,0 +1,84 @@
+// Reads and validates the stack's configuration. Every error names the config key, what was
+// wrong, and the command that sets it.
+
+import * as pulumi from "@pulumi/pulumi";
+import { fallbackModes, sseModes } from "../providers";
+import type { ArchiveStorageArgs } from "./archive-storage";
+
+/** The settings namespace of this project (its name in Pulumi.yaml). */
+export const projectNamespace = "opentok-archive-storage";
+
+export interface StackSettings extends ArchiveStorageArgs {
+    /** Protect every resource from `pulumi destroy` and from replacement. */
+    protect: boolean;
+}
+
+export function readStackSettings(): StackSettings {
+    const opentok = new pulumi.Config("opentok");
+    const project = new pulumi.Config(projectNamespace);
+    const stack = pulumi.getStack();
+    const setWith = (key: string, value: string, secret = false) => `pulumi config set${secret ? " --secret" : ""} ${key} ${value} --stack ${stack}`;
+
+    const apiKey = opentok.get("apiKey");
+    if (!apiKey) {
+        throw new pulumi.RunError(
+            `Missing required configuration opentok:apiKey (the OpenTok project's API key). Set it with: ${setWith("opentok:apiKey", "<apiKey>")}`,
+        );
+    }
+    const apiSecret = opentok.getSecret("apiSecret");
+    if (apiSecret === undefined) {
+        throw new pulumi.RunError(
+            `Missing required configuration opentok:apiSecret (the OpenTok project's API secret). Set it with: ${setWith("opentok:apiSecret", "<apiSecret>", true)}`,
+        );
+    }
+    const apiUrl = opentok.get("apiUrl");
+
+    const oneOf = <T extends string>(key: string, allowed: readonly T[], fallbackValue?: T): T => {
+        const value = project.get(key) ?? fallbackValue;
+        if (value === undefined) {
+            throw new pulumi.RunError(
+                `Missing required configuration ${projectNamespace}:${key}; allowed values are ${allowed.join(", ")}. Set it with: ${setWith(`${projectNamespace}:${key}`, allowed[0]!)}`,
+            );
+        }
+        if (!(allowed as readonly string[]).includes(value)) {
+            throw new pulumi.RunError(
+                `Configuration ${projectNamespace}:${key} must be one of ${allowed.join(", ")}, but is ${JSON.stringify(value)}.`,
+            );
+        }
+        return value as T;
+    };
+    const wholeNumber = (key: string, min: number): number | undefined => {
+        const raw = project.get(key);
+        if (raw === undefined || raw === "") {
+            return undefined;
+        }
+        const value = Number(raw);
+        if (!Number.isInteger(value) || value < min) {
+            throw new pulumi.RunError(
+                `Configuration ${projectNamespace}:${key} must be a whole number of at least ${min}, but is ${JSON.stringify(raw)}.`,
+            );
+        }
+        return value;
+    };
+    const flag = (key: string): boolean => {
+        const raw = project.get(key);
+        if (raw === undefined || raw === "") {
+            return false;
+        }
+        if (raw !== "true" && raw !== "false") {
+            throw new pulumi.RunError(`Configuration ${projectNamespace}:${key} must be true or false, but is ${JSON.stringify(raw)}.`);
+        }
+        return raw === "true";
+    };
+
+    return {
+        opentok: { apiKey, apiSecret, apiUrl },
+        sse: oneOf("sse", sseModes, "s3"),
+        fallback: oneOf("fallback", fallbackModes),
+        retentionDays: wholeNumber("retentionDays", 1),
+        forceDestroy: flag("forceDestroy"),
+        protect: flag("protect"),
+        keyGeneration: wholeNumber("keyGeneration", 1) ?? 1,
+        tags: { project: projectNamespace, environment: stack, "managed-by": "pulumi" },
+    };
+}

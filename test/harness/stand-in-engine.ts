@@ -1,0 +1,151 @@
+// A stand-in for the Pulumi engine's side of a program run: a gRPC server implementing
+// pulumirpc.ResourceMonitor and pulumirpc.Engine, so the program can be run by
+// @pulumi/pulumi/cmd/run exactly as Pulumi's Node language host runs it, with every resource
+// registration and log line recorded.
+
+import { spawn } from "child_process";
+import * as grpc from "@grpc/grpc-js";
+import * as path from "path";
+import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+
+import * as enginerpc from "@pulumi/pulumi/proto/engine_grpc_pb";
+import * as engineproto from "@pulumi/pulumi/proto/engine_pb";
+import * as resrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
+import * as resproto from "@pulumi/pulumi/proto/resource_pb";
+
+type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
+
+export const projectRoot = path.resolve(__dirname, "..", "..");
+
+export interface Registration {
+    type: string;
+    name: string;
+    urn: string;
+    parent: string;
+    custom: boolean;
+    inputs: Record<string, unknown>;
+    dependencies: string[];
+    protect: boolean;
+    additionalSecretOutputs: string[];
+}
+
+export interface ProgramResult {
+    exitCode: number | null;
+    stdout: string;
+    stderr: string;
+    registrations: Registration[];
+    logs: { severity: number; message: string }[];
+    durationMs: number;
+}
+
+export interface RunOptions {
+    stack: string;
+    config: Record<string, string>;
+    secretKeys?: string[];
+    /** Skip type-checking, as PULUMI_NODEJS_TRANSPILE_ONLY=true does under `pulumi`. */
+    transpileOnly?: boolean;
+    /** Outputs the stand-in returns for a resource, on top of its inputs. */
+    outputsFor?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+    /** Program directory; the project root by default. */
+    programDir?: string;
+    project?: string;
+}
+
+/** Runs a Pulumi program through @pulumi/pulumi/cmd/run against a recording stand-in engine. */
+export async function runProgram(options: RunOptions): Promise<ProgramResult> {
+    const project = options.project ?? "opentok-archive-storage";
+    const registrations: Registration[] = [];
+    const logs: { severity: number; message: string }[] = [];
+    let rootResource = "";
+
+    const server = new grpc.Server();
+    server.addService(resrpc.ResourceMonitorService, {
+        supportsFeature: ((call, callback) => {
+            const response = new resproto.SupportsFeatureResponse();
+            // The engine marks secrets only when the program can send them; say it can.
+            response.setHassupport(call.request.getId() === "secrets");
+            callback(null, response);
+        }) as Unary<resproto.SupportsFeatureRequest, resproto.SupportsFeatureResponse>,
+        registerResource: ((call, callback) => {
+            const request = call.request;
+            const type: string = request.getType();
+            const name: string = request.getName();
+            const urn = `urn:pulumi:${options.stack}::${project}::${type}::${name}`;
+            const inputs = (request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+            registrations.push({
+                type,
+                name,
+                urn,
+                parent: request.getParent(),
+                custom: request.getCustom(),
+                inputs,
+                dependencies: request.getDependenciesList(),
+                protect: request.getProtect() === true,
+                additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
+            });
+            const response = new resproto.RegisterResourceResponse();
+            response.setUrn(urn);
+            response.setId(request.getCustom() ? `${name}-id` : "");
+            const outputs = { ...inputs, ...(options.outputsFor?.(type, name, inputs) ?? {}) };
+            response.setObject(structproto.Struct.fromJavaScript(outputs as Record<string, structproto.JavaScriptValue>));
+            callback(null, response);
+        }) as Unary<resproto.RegisterResourceRequest, resproto.RegisterResourceResponse>,
+        registerResourceOutputs: ((_call, callback) => callback(null, new emptyproto.Empty())) as Unary<unknown, emptyproto.Empty>,
+        signalAndWaitForShutdown: ((_call, callback) => callback(null, new emptyproto.Empty())) as Unary<unknown, emptyproto.Empty>,
+    });
+    server.addService(enginerpc.EngineService, {
+        log: ((call, callback) => {
+            logs.push({ severity: call.request.getSeverity(), message: call.request.getMessage() });
+            callback(null, new emptyproto.Empty());
+        }) as Unary<engineproto.LogRequest, emptyproto.Empty>,
+        getRootResource: ((_call, callback) => {
+            const response = new engineproto.GetRootResourceResponse();
+            response.setUrn(rootResource);
+            callback(null, response);
+        }) as Unary<engineproto.GetRootResourceRequest, engineproto.GetRootResourceResponse>,
+        setRootResource: ((call, callback) => {
+            rootResource = call.request.getUrn();
+            callback(null, new engineproto.SetRootResourceResponse());
+        }) as Unary<engineproto.SetRootResourceRequest, engineproto.SetRootResourceResponse>,
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+    const address = `127.0.0.1:${port}`;
+    const started = Date.now();
+    const programDir = options.programDir ?? projectRoot;
+    try {
+        const child = spawn(
+            process.execPath,
+            [
+                path.join(projectRoot, "node_modules", "@pulumi", "pulumi", "cmd", "run"),
+                `--monitor=${address}`,
+                `--engine=${address}`,
+                `--project=${project}`,
+                `--stack=${options.stack}`,
+                `--pwd=${programDir}`,
+                ".",
+            ],
+            {
+                cwd: programDir,
+                env: {
+                    ...process.env,
+                    PULUMI_CONFIG: JSON.stringify(options.config),
+                    PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(options.secretKeys ?? []),
+                    PULUMI_NODEJS_TYPESCRIPT: "true",
+                    ...(options.transpileOnly === undefined ? {} : { PULUMI_NODEJS_TRANSPILE_ONLY: String(options.transpileOnly) }),
+                },
+                stdio: ["ignore", "pipe", "pipe"],
+            },
+        );
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        const exitCode = await new Promise<number | null>((resolve) => child.on("close", resolve));
+        return { exitCode, stdout, stderr, registrations, logs, durationMs: Date.now() - started };
+    } finally {
+        server.forceShutdown();
+    }
+}

@@ -1,0 +1,77 @@
+// The program as `pulumi up` runs it: @pulumi/pulumi/cmd/run with the project's own ts-node and
+// TypeScript, against a stand-in engine. Catches what only jest would accept.
+
+import { Registration, runProgram } from "./harness/stand-in-engine";
+
+const apiSecret = "program-api-secret-Wq72Lm";
+const config = {
+    "aws:region": "us-east-1",
+    "opentok:apiKey": "47000002",
+    "opentok:apiSecret": apiSecret,
+    "opentok-archive-storage:sse": "s3",
+    "opentok-archive-storage:fallback": "none",
+    "opentok-archive-storage:protect": "true",
+};
+
+function outputsFor(type: string, name: string): Record<string, unknown> {
+    switch (type) {
+        case "aws:s3/bucket:Bucket":
+            return { bucket: `${name}-x1`, arn: `arn:aws:s3:::${name}-x1` };
+        case "aws:iam/user:User":
+            return { name: `${name}-user` };
+        case "aws:iam/accessKey:AccessKey":
+            return { secret: "program-s3-secret-Pq81Zz" };
+        default:
+            return {};
+    }
+}
+
+describe.each([
+    ["with type-checking", false],
+    ["transpile-only", true],
+])("the program under Pulumi's Node language host, %s", (_mode, transpileOnly) => {
+    let result: Awaited<ReturnType<typeof runProgram>>;
+    const byType = (type: string): Registration => result.registrations.find((r) => r.type === type)!;
+
+    beforeAll(async () => {
+        result = await runProgram({ stack: "staging", config, secretKeys: ["opentok:apiSecret"], transpileOnly, outputsFor });
+    }, 120_000);
+
+    it("loads and runs to completion", () => {
+        expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: "" });
+        expect(result.logs.filter((l) => l.severity >= 3)).toEqual([]);
+        expect(result.registrations.map((r) => r.type)).toContain("pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget");
+    });
+
+    it("registers the target after the upload policy, encryption and public access block it depends on", () => {
+        const target = byType("pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget");
+        for (const type of [
+            "aws:iam/userPolicy:UserPolicy",
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "aws:s3/bucketPolicy:BucketPolicy",
+            "aws:iam/accessKey:AccessKey",
+        ]) {
+            expect(target.dependencies).toContain(byType(type).urn);
+        }
+    });
+
+    it("sends the secrets to the engine marked secret, and asks for secret outputs", () => {
+        const target = byType("pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget");
+        const sig = "4dabf18193072939515e22adb298388d";
+        expect(target.inputs.apiSecret).toEqual({ [sig]: "1b47061264138c4ac30d75fd1eb44270", value: apiSecret });
+        expect(target.inputs.secretKey).toEqual({ [sig]: "1b47061264138c4ac30d75fd1eb44270", value: "program-s3-secret-Pq81Zz" });
+        expect(target.additionalSecretOutputs).toEqual(expect.arrayContaining(["apiSecret", "secretKey"]));
+    });
+
+    it("serializes a provider that holds no secret", () => {
+        const providerText = byType("pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget").inputs.__provider as string;
+        expect(providerText).toContain("exports.handler");
+        expect(providerText).not.toContain(apiSecret);
+        expect(providerText).not.toContain("program-s3-secret-Pq81Zz");
+    });
+
+    it("protects every resource when the stack says so", () => {
+        expect(result.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.protect).map((r) => r.name)).toEqual([]);
+    });
+});
