@@ -1,4 +1,4 @@
-// Type-checking is `npm run typecheck` (tsc); jest transpiles only, which keeps a run fast.
+// Type-checking is `npm run typecheck` (tsc); jest transpiles only (tsconfig isolatedModules), which keeps a run fast.
 /** @type {import('jest').Config} */
 module.exports = {
     testEnvironment: "node",
@@ -6,7 +6,7 @@ module.exports = {
     testMatch: ["**/*.test.ts"],
     testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/reliability/"],
     transform: {
-        "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+        "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
     },
     testTimeout: 30000,
 };

@@ -10,8 +10,9 @@
 // host. It must capture no secret, and every version must handle state written by earlier ones.
 
 import type * as pulumi from "@pulumi/pulumi";
-import { deleteArchiveStorage, ProjectCredentials, putArchiveStorage, retryPolicyFromEnvironment, S3TargetBody } from "./client";
+import { deleteArchiveStorage, ProjectCredentials, putArchiveStorage, RequestOptions, retryPolicyFromEnvironment, S3TargetBody } from "./client";
 import { InvalidInputsError } from "./errors";
+import { secretValuesOf } from "./secrets";
 import { isUnknown } from "./unknown";
 import { checkInputs, defaultApiUrl, TargetInputs } from "./validation";
 
@@ -46,7 +47,7 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
 
     async create(raw) {
         const inputs = validated(raw);
-        await putArchiveStorage(credentialsOf(inputs), targetBody(inputs), retryPolicyFromEnvironment());
+        await putArchiveStorage(credentialsOf(inputs), targetBody(inputs), requestOptions(inputs));
         projectsSetInThisProcess().add(inputs.apiKey);
         return { id: inputs.apiKey, outs: inputs };
     },
@@ -57,7 +58,7 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
         const targetChanged =
             replaceProperties.some((name) => old[name] !== inputs[name]) || JSON.stringify(targetBody(old)) !== JSON.stringify(targetBody(inputs));
         if (targetChanged) {
-            await putArchiveStorage(credentialsOf(inputs), targetBody(inputs), retryPolicyFromEnvironment());
+            await putArchiveStorage(credentialsOf(inputs), targetBody(inputs), requestOptions(inputs, old));
             projectsSetInThisProcess().add(inputs.apiKey);
         }
         return { outs: inputs };
@@ -71,7 +72,7 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
             // target it set, and recordings would have nowhere to go.
             return;
         }
-        await deleteArchiveStorage(credentialsOf(state), retryPolicyFromEnvironment());
+        await deleteArchiveStorage(credentialsOf(state), requestOptions(state));
     },
 
     async read(id, props) {
@@ -115,6 +116,11 @@ function stateFromStored(stored: TargetState): TargetState {
         state.endpoint = raw.endpoint;
     }
     return state;
+}
+
+/** Retry policy, and every secret in play, so that no error can carry one. */
+function requestOptions(...holders: TargetInputs[]): RequestOptions {
+    return { policy: retryPolicyFromEnvironment(), secrets: holders.flatMap(secretValuesOf) };
 }
 
 function credentialsOf(inputs: TargetInputs): ProjectCredentials {

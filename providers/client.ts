@@ -71,14 +71,20 @@ export function archiveStoragePath(apiKey: string): string {
     return `/v2/project/${encodeURIComponent(apiKey)}/archive/storage`;
 }
 
+export interface RequestOptions {
+    policy: RetryPolicy;
+    /** Every secret value the caller holds: redacted from any text that reaches an error. */
+    secrets: readonly string[];
+}
+
 /** Sets the project's archive upload target; a target already set is replaced. */
-export async function putArchiveStorage(credentials: ProjectCredentials, body: S3TargetBody, policy: RetryPolicy): Promise<void> {
-    await send("PUT", credentials, body, policy, body.config.secretKey);
+export async function putArchiveStorage(credentials: ProjectCredentials, body: S3TargetBody, options: RequestOptions): Promise<void> {
+    await send("PUT", credentials, body, options);
 }
 
 /** Removes the project's archive upload target. Returns false when none was set (404). */
-export async function deleteArchiveStorage(credentials: ProjectCredentials, policy: RetryPolicy): Promise<boolean> {
-    const response = await send("DELETE", credentials, undefined, policy);
+export async function deleteArchiveStorage(credentials: ProjectCredentials, options: RequestOptions): Promise<boolean> {
+    const response = await send("DELETE", credentials, undefined, options);
     return response.status !== 404;
 }
 
@@ -86,12 +92,12 @@ async function send(
     method: "PUT" | "DELETE",
     credentials: ProjectCredentials,
     body: S3TargetBody | undefined,
-    policy: RetryPolicy,
-    ...extraSecrets: string[]
+    { policy, secrets }: RequestOptions,
 ): Promise<AxiosResponse<string>> {
     const path = archiveStoragePath(credentials.apiKey);
     const url = credentials.apiUrl.replace(/\/+$/, "") + path;
-    const safe = (text: string) => redact(text, credentials, ...extraSecrets);
+    const allSecrets = [...secrets, credentials.apiSecret, ...(body ? [body.config.secretKey] : [])];
+    const safe = (text: string) => redact(text, allSecrets);
     const started = Date.now();
     const data = body === undefined ? undefined : JSON.stringify(body);
     for (let attempt = 1; ; attempt++) {

@@ -3,16 +3,33 @@
 
 import type { CheckFailure } from "./validation";
 
+/**
+ * Base of every error the provider throws. It sets `message`, `name` and `stack` itself and
+ * defines `toString`: Pulumi's closure serializer turns `super(message)` into
+ * `Error.call(this, message)`, which sets nothing, so in the provider host the error would reach
+ * `pulumi up` as "UNKNOWN: undefined" and its log line as "[object Object]: undefined".
+ */
+export class ArchiveUploadTargetError extends Error {
+    constructor(message: string, name: string) {
+        super(message);
+        this.message = message;
+        this.name = name;
+        const trace = new Error(message).stack ?? "";
+        this.stack = `${name}: ${message}${trace.includes("\n") ? trace.slice(trace.indexOf("\n")) : ""}`;
+        // On the instance: the serializer keeps no prototype methods of a class it rewrites.
+        Object.defineProperty(this, "toString", { value: () => `${name}: ${message}`, enumerable: false });
+    }
+}
+
 /** Inputs that fail validation; raised by create/update if called without a passing check. */
-export class InvalidInputsError extends Error {
+export class InvalidInputsError extends ArchiveUploadTargetError {
     constructor(readonly failures: CheckFailure[]) {
-        super(`Invalid ArchiveUploadTarget inputs: ${failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`);
-        this.name = "InvalidInputsError";
+        super(`Invalid ArchiveUploadTarget inputs: ${failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`, "InvalidInputsError");
     }
 }
 
 /** The API answered with a status that means the request failed. */
-export class OpenTokApiError extends Error {
+export class OpenTokApiError extends ArchiveUploadTargetError {
     constructor(
         readonly method: string,
         readonly path: string,
@@ -23,13 +40,13 @@ export class OpenTokApiError extends Error {
         super(
             `${method} ${path} failed with ${status}${apiMessage ? `: ${apiMessage}` : ""}` +
                 `${attempts > 1 ? ` (after ${attempts} attempts)` : ""}. ${hintFor(status)}`,
+            "OpenTokApiError",
         );
-        this.name = "OpenTokApiError";
     }
 }
 
 /** No answer could be had: the connection failed or timed out on every attempt. */
-export class OpenTokUnreachableError extends Error {
+export class OpenTokUnreachableError extends ArchiveUploadTargetError {
     constructor(
         readonly method: string,
         readonly path: string,
@@ -40,8 +57,8 @@ export class OpenTokUnreachableError extends Error {
         super(
             `${method} ${path} to ${origin} got no answer after ${attempts} attempt${attempts === 1 ? "" : "s"} (last: ${reason}). ` +
                 `Check apiUrl and the network, then run the update again; the target is as it was before if no attempt reached the API.`,
+            "OpenTokUnreachableError",
         );
-        this.name = "OpenTokUnreachableError";
     }
 }
 

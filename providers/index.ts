@@ -4,7 +4,7 @@ export { ArchiveUploadTarget } from "./archive-upload-target";
 export type { ArchiveUploadTargetArgs } from "./archive-upload-target";
 export { archiveUploadTargetProvider } from "./archive-upload-target-provider";
 export type { TargetState } from "./archive-upload-target-provider";
-export { InvalidInputsError, OpenTokApiError, OpenTokUnreachableError } from "./errors";
+export { ArchiveUploadTargetError, InvalidInputsError, OpenTokApiError, OpenTokUnreachableError } from "./errors";
 export { defaultRetryPolicy } from "./client";
 export type { RetryPolicy } from "./client";
 export { secretPropertyNames } from "./secrets";

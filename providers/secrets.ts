@@ -12,24 +12,27 @@ export function isSecretProperty(name: string): name is SecretPropertyName {
 
 const redactedMarker = "[secret]";
 
-/**
- * Replaces every occurrence of the secret values held in `props` (and any extra values given)
- * with a marker. Used on every message that may carry text we did not write ourselves, such as
- * an API's error body, so that an echoing server cannot make us leak a credential.
- */
-export function redact(text: string, props: object | undefined, ...extra: (string | undefined)[]): string {
-    const values: string[] = [...extra.filter((v): v is string => typeof v === "string")];
-    if (props) {
-        for (const name of secretPropertyNames) {
-            const value = (props as Record<string, unknown>)[name];
-            if (typeof value === "string") {
-                values.push(value);
-            }
+/** The values of the secret properties present in `props`. */
+export function secretValuesOf(props: object): string[] {
+    const values: string[] = [];
+    for (const name of secretPropertyNames) {
+        const value = (props as Record<string, unknown>)[name];
+        if (typeof value === "string" && value !== "") {
+            values.push(value);
         }
     }
+    return values;
+}
+
+/**
+ * Replaces every occurrence of the given secret values with a marker. Used on every message
+ * that may carry text we did not write ourselves, such as an API's error body, so that an
+ * echoing server cannot make us leak a credential.
+ */
+export function redact(text: string, secretValues: readonly string[]): string {
     let result = text;
     // Longest first, so that a secret containing another is replaced whole.
-    for (const value of values.filter((v) => v.length >= 4).sort((a, b) => b.length - a.length)) {
+    for (const value of [...secretValues].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length)) {
         result = result.split(value).join(redactedMarker);
     }
     return result;

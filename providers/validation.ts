@@ -68,7 +68,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: TargetInpu
     inputs.apiKey = apiKey;
     requiredString("apiKey", apiKey, fail, (value) => {
         if (!/^[0-9]{1,32}$/.test(value)) {
-            return `must be the project's numeric OpenTok API key (digits only, as shown in the Vonage Video dashboard), but was ${describe("apiKey", value)}`;
+            return `must be the project's numeric OpenTok API key (digits only, as shown in the Vonage Video dashboard), but was ${showValue("apiKey", value)}`;
         }
         return undefined;
     });
@@ -104,10 +104,10 @@ export function checkInputs(news: Record<string, unknown>): { inputs: TargetInpu
     inputs.sse = withDefault(news.sse, "s3");
     requiredString("sse", inputs.sse, fail, (value) => {
         if (/^(aws:)?kms$|^sse-kms$|^sse-c$/i.test(value)) {
-            return `was ${describe("sse", value)}, but OpenTok supports only S3-managed keys (SSE-S3), not KMS or customer-provided keys; use "s3", or "none" for no server-side encryption`;
+            return `was ${showValue("sse", value)}, but OpenTok supports only S3-managed keys (SSE-S3), not KMS or customer-provided keys; use "s3", or "none" for no server-side encryption`;
         }
         if (/^(aes256|sse-s3)$/i.test(value)) {
-            return `was ${describe("sse", value)}; SSE-S3 (AES256) is written "s3" in OpenTok's API; use "s3", or "none" for no server-side encryption`;
+            return `was ${showValue("sse", value)}; SSE-S3 (AES256) is written "s3" in OpenTok's API; use "s3", or "none" for no server-side encryption`;
         }
         return oneOf("sse", value, sseModes);
     });
@@ -159,15 +159,18 @@ function oneOf(property: string, value: string, allowed: readonly string[]): str
     if (allowed.includes(value)) {
         return undefined;
     }
-    return `was ${describe(property, value)}; allowed values are ${quoteList(allowed)}`;
+    return `was ${showValue(property, value)}; allowed values are ${quoteList(allowed)}`;
 }
 
 function quoteList(values: readonly string[]): string {
     return values.map((v) => JSON.stringify(v)).join(" or ");
 }
 
-/** Shows a value in a message: quoted and truncated, or not at all when it is a secret. */
-export function describe(property: string, value: string): string {
+/**
+ * Shows a value in a message: quoted and truncated, or not at all when it is a secret. (Not named
+ * `describe`: the closure serializer takes that for the jest global and does not capture it.)
+ */
+export function showValue(property: string, value: string): string {
     if (isSecretProperty(property)) {
         return `a secret value of ${value.length} characters`;
     }
@@ -192,7 +195,7 @@ function credentialRule(what: string): Rule {
 
 function accessKeyRule(value: string): string | undefined {
     if (!/^[A-Za-z0-9+/=_-]{4,128}$/.test(value)) {
-        return `must be an S3 access key ID (4 to 128 letters, digits or +/=_-), but was ${describe("accessKey", value)}`;
+        return `must be an S3 access key ID (4 to 128 letters, digits or +/=_-), but was ${showValue("accessKey", value)}`;
     }
     if (value.startsWith("ASIA")) {
         return `is a temporary AWS STS access key (it starts with "ASIA"); OpenTok cannot send the session token such keys need, so every upload would fail; use a long-lived IAM user access key (it starts with "AKIA")`;
@@ -202,7 +205,7 @@ function accessKeyRule(value: string): string | undefined {
 
 /** S3 bucket naming rules (AWS "General purpose bucket naming rules"). */
 function bucketNameRule(value: string): string | undefined {
-    const shown = describe("bucket", value);
+    const shown = showValue("bucket", value);
     const allowed = "3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit";
     if (value.length < 3 || value.length > 63) {
         return `must be ${allowed}, but ${shown} has ${value.length} characters`;
@@ -237,7 +240,7 @@ const loopbackHostnames = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
  * path, query or fragment, written in its canonical form so that what is sent is what was read.
  */
 function baseUrlRule(property: string, value: string): string | undefined {
-    const shown = describe(property, value);
+    const shown = showValue(property, value);
     const example = property === "apiUrl" ? defaultApiUrl : "https://storage.googleapis.com";
     if (!/^[\x21-\x7e]+$/.test(value)) {
         return `must be a URL of printable ASCII characters with no white space, but was ${shown}; internationalized host names must be written in punycode`;

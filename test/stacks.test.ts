@@ -7,6 +7,9 @@ import * as path from "path";
 import type * as pulumiType from "@pulumi/pulumi";
 
 const secretSignature = "4dabf18193072939515e22adb298388d";
+
+// Each run loads a fresh @pulumi/pulumi, which adds its own process exit listeners.
+process.setMaxListeners(50);
 const apiSecret = "stack-api-secret-Kd82hs";
 
 interface Registered {

@@ -1,0 +1,254 @@
+// Every lifecycle path through Pulumi's real dynamic-provider host, in the order the engine
+// calls it, asserting the gRPC calls made and the HTTP requests the OpenTok emulator received.
+// Each `pulumi` command is one deployment: one host process, as under the CLI.
+
+import { TargetInputs, unknownValue } from "../providers";
+import { CheckFailedError, destroy, preview, Program, refresh, StackState, up } from "./harness/engine-driver";
+import { ProviderHost, serializedProvider } from "./harness/provider-host";
+import { apiSecret, fastRetryEnvironment, secretKey, useEmulator, validInputs } from "./support/fixtures";
+
+const emulator = useEmulator();
+let providerText: string;
+const hosts: ProviderHost[] = [];
+
+beforeAll(async () => {
+    providerText = await serializedProvider();
+});
+
+afterEach(async () => {
+    await Promise.all(hosts.splice(0).map((h) => h.stop()));
+});
+
+/** Runs one `pulumi` command: a fresh host, the command, and what crossed gRPC and HTTP. */
+async function deployment<T>(command: (host: ProviderHost) => Promise<T>): Promise<{ result: T; calls: string[]; http: string[]; stderr: string }> {
+    const host = await ProviderHost.start(fastRetryEnvironment);
+    hosts.push(host);
+    const before = emulator.requests.length;
+    const result = await command(host);
+    await emulator.idle();
+    const http = emulator.requests.slice(before).map((r) => `${r.method} ${r.path} ${r.outcome}`);
+    return { result, calls: host.calls.filter((c) => c !== "Configure"), http, stderr: host.stderr };
+}
+
+function program(resources: Record<string, object>): Program {
+    return new Map(Object.entries(resources).map(([name, inputs]) => [name, { ...inputs, __provider: providerText }]));
+}
+
+const storagePath = (apiKey: string) => `/v2/project/${apiKey}/archive/storage`;
+
+async function deployed(inputs: TargetInputs, name = "target"): Promise<StackState> {
+    const { result } = await deployment((host) => up(host, program({ [name]: inputs }), new Map()));
+    emulator.clearLog();
+    return result;
+}
+
+describe("lifecycle through the dynamic-provider host", () => {
+    it("preview of a new target calls Check only and sends nothing", async () => {
+        const inputs = validInputs(emulator);
+        const { result, calls, http } = await deployment((host) => preview(host, program({ target: inputs }), new Map()));
+        expect(result.get("target")).toBe("create");
+        expect(calls).toEqual(["Check"]);
+        expect(http).toEqual([]);
+    });
+
+    it("up creates the target with one PUT and stores the API key as id", async () => {
+        const inputs = validInputs(emulator);
+        const { result, calls, http } = await deployment((host) => up(host, program({ target: inputs }), new Map()));
+        expect(calls).toEqual(["Check", "Create"]);
+        expect(http).toEqual([`PUT ${storagePath(inputs.apiKey)} 200`]);
+        expect(result.get("target")?.id).toBe(inputs.apiKey);
+        expect(result.get("target")?.outputs).toMatchObject({ bucket: inputs.bucket, sse: "s3", __provider: providerText });
+    });
+
+    it("a no-op up calls Check and Diff and sends nothing", async () => {
+        const inputs = validInputs(emulator);
+        const state = await deployed(inputs);
+        const { calls, http } = await deployment((host) => up(host, program({ target: inputs }), state));
+        expect(calls).toEqual(["Check", "Diff"]);
+        expect(http).toEqual([]);
+    });
+
+    it("changing sse previews as an update without a request, then sends one PUT with the new value", async () => {
+        const inputs = validInputs(emulator);
+        const state = await deployed(inputs);
+        const changed = program({ target: { ...inputs, sse: "none" } });
+
+        const planned = await deployment((host) => preview(host, changed, state));
+        expect(planned.result.get("target")).toBe("update");
+        expect(planned.http).toEqual([]);
+
+        const applied = await deployment((host) => up(host, changed, state));
+        expect(applied.calls).toEqual(["Check", "Diff", "Update"]);
+        expect(applied.http).toEqual([`PUT ${storagePath(inputs.apiKey)} 200`]);
+        expect(JSON.parse(emulator.received("PUT")[0]!.rawBody).config.sse).toBe("none");
+        expect(applied.result.get("target")?.outputs.sse).toBe("none");
+    });
+
+    it("changing only apiSecret updates state and sends nothing", async () => {
+        const inputs = validInputs(emulator);
+        const state = await deployed(inputs);
+        const { result, calls, http } = await deployment((host) =>
+            up(host, program({ target: { ...inputs, apiSecret: "rotated-api-secret" } }), state),
+        );
+        expect(calls).toEqual(["Check", "Diff", "Update"]);
+        expect(http).toEqual([]);
+        expect(result.get("target")?.outputs.apiSecret).toBe("rotated-api-secret");
+    });
+
+    it("changing apiKey configures the new project first, then removes the old project's target", async () => {
+        const inputs = validInputs(emulator);
+        const state = await deployed(inputs);
+        const moved = validInputs(emulator); // another project
+        const { result, calls, http } = await deployment((host) => up(host, program({ target: { ...inputs, apiKey: moved.apiKey } }), state));
+        expect(calls).toEqual(["Check", "Diff", "Check", "Create", "Delete"]);
+        expect(http).toEqual([`PUT ${storagePath(moved.apiKey)} 200`, `DELETE ${storagePath(inputs.apiKey)} 204`]);
+        expect(emulator.targets.has(moved.apiKey)).toBe(true);
+        expect(emulator.targets.has(inputs.apiKey)).toBe(false);
+        expect(result.get("target")?.id).toBe(moved.apiKey);
+    });
+
+    it("destroy sends one DELETE and leaves the project without a target", async () => {
+        const inputs = validInputs(emulator);
+        const state = await deployed(inputs);
+        const { calls, http } = await deployment((host) => destroy(host, state));
+        expect(calls).toEqual(["Delete"]);
+        expect(http).toEqual([`DELETE ${storagePath(inputs.apiKey)} 204`]);
+        expect(emulator.targets.has(inputs.apiKey)).toBe(false);
+    });
+
+    it("destroy succeeds when the target was already removed outside Pulumi (404)", async () => {
+        const inputs = validInputs(emulator);
+        const state = await deployed(inputs);
+        emulator.targets.delete(inputs.apiKey);
+        const { http } = await deployment((host) => destroy(host, state));
+        expect(http).toEqual([`DELETE ${storagePath(inputs.apiKey)} 404`]);
+    });
+
+    it("refresh sends nothing, and the next preview shows no changes", async () => {
+        const inputs = validInputs(emulator);
+        const state = await deployed(inputs);
+        const refreshed = await deployment((host) => refresh(host, state));
+        expect(refreshed.calls).toEqual(["Read"]);
+        expect(refreshed.http).toEqual([]);
+        expect(refreshed.result.get("target")?.outputs).toEqual(state.get("target")?.outputs);
+
+        const planned = await deployment((host) => preview(host, program({ target: inputs }), refreshed.result));
+        expect(planned.result.get("target")).toBe("same");
+        expect(planned.http).toEqual([]);
+    });
+
+    it("a change of the provider's code alone shows no changes, and the old code still deletes", async () => {
+        const inputs = validInputs(emulator);
+        const state = await deployed(inputs);
+        // State written by an earlier build of the provider: different __provider text.
+        const olderState: StackState = new Map(
+            [...state].map(([name, r]) => [
+                name,
+                {
+                    ...r,
+                    outputs: { ...r.outputs, __provider: `${providerText}\n// earlier build` },
+                    inputs: { ...r.inputs, __provider: `${providerText}\n// earlier build` },
+                },
+            ]),
+        );
+        const planned = await deployment((host) => preview(host, program({ target: inputs }), olderState));
+        expect(planned.result.get("target")).toBe("same");
+
+        const destroyed = await deployment((host) => destroy(host, olderState));
+        expect(destroyed.http).toEqual([`DELETE ${storagePath(inputs.apiKey)} 204`]);
+    });
+
+    it("values unknown at preview pass check and preview as a change", async () => {
+        const inputs = validInputs(emulator);
+        const state = await deployed(inputs);
+        const unknowns = program({ target: { ...inputs, bucket: unknownValue, accessKey: unknownValue, secretKey: unknownValue } });
+        const { result, http } = await deployment((host) => preview(host, unknowns, state));
+        expect(result.get("target")).toBe("update");
+        expect(http).toEqual([]);
+
+        const fresh = await deployment((host) => preview(host, program({ other: { ...validInputs(emulator), bucket: unknownValue } }), new Map()));
+        expect(fresh.result.get("other")).toBe("create");
+    });
+
+    it("invalid inputs fail in Check, naming the property, before any request", async () => {
+        const inputs = { ...validInputs(emulator), sse: "aws:kms" } as unknown as TargetInputs;
+        const attempt = deployment((host) => up(host, program({ target: inputs }), new Map()));
+        await expect(attempt).rejects.toBeInstanceOf(CheckFailedError);
+        await expect(attempt).rejects.toThrow(/sse .*only S3-managed keys/);
+        expect(emulator.received()).toHaveLength(0);
+    });
+
+    it("a failed update leaves the target and the state as they were", async () => {
+        const inputs = validInputs(emulator);
+        const state = await deployed(inputs);
+        emulator.injectFaults({ kind: "status", status: 400, body: JSON.stringify({ message: "Invalid bucket" }) });
+        const attempt = deployment((host) => up(host, program({ target: { ...inputs, bucket: "acme-archives-other" } }), state));
+        await expect(attempt).rejects.toThrow(/PUT \/v2\/project\/\d+\/archive\/storage failed with 400: "Invalid bucket"/);
+        expect(emulator.targets.get(inputs.apiKey)?.config.bucket).toBe(inputs.bucket);
+        expect(state.get("target")?.outputs.bucket).toBe(inputs.bucket);
+    });
+});
+
+describe("rename safety", () => {
+    it("renaming the resource in one deployment keeps the project's target: PUT for the new name, no DELETE for the old", async () => {
+        const inputs = validInputs(emulator);
+        const state = await deployed(inputs, "archives");
+        const { calls, http } = await deployment((host) => up(host, program({ "archives-renamed": inputs }), state));
+        expect(calls).toEqual(["Check", "Create", "Delete"]);
+        expect(http).toEqual([`PUT ${storagePath(inputs.apiKey)} 200`]);
+        expect(emulator.targets.get(inputs.apiKey)?.config.bucket).toBe(inputs.bucket);
+    });
+
+    it("moving a project between two resources in one deployment keeps the target the program declares", async () => {
+        const first = validInputs(emulator);
+        const state = await deployed(first, "a");
+        // b now configures a's project with another bucket; a is removed from the program.
+        const { http } = await deployment((host) => up(host, program({ b: { ...first, bucket: "acme-archives-b" } }), state));
+        expect(http).toEqual([`PUT ${storagePath(first.apiKey)} 200`]);
+        expect(emulator.targets.get(first.apiKey)?.config.bucket).toBe("acme-archives-b");
+    });
+
+    it("a later destroy of the renamed resource still removes the target", async () => {
+        const inputs = validInputs(emulator);
+        const state = await deployed(inputs, "archives");
+        const renamed = await deployment((host) => up(host, program({ "archives-renamed": inputs }), state));
+        const destroyed = await deployment((host) => destroy(host, renamed.result));
+        expect(destroyed.http).toEqual([`DELETE ${storagePath(inputs.apiKey)} 204`]);
+        expect(emulator.targets.has(inputs.apiKey)).toBe(false);
+    });
+});
+
+describe("secrets across gRPC", () => {
+    const leaks = (text: string) => [apiSecret, secretKey].filter((secret) => text.includes(secret));
+
+    it("the serialized provider holds no secret", () => {
+        expect(leaks(providerText)).toEqual([]);
+    });
+
+    it("no error crossing gRPC, and nothing the host prints, carries a secret", async () => {
+        const inputs = validInputs(emulator);
+        const echo = JSON.stringify({ message: `rejected ${secretKey} with ${apiSecret}` });
+
+        emulator.injectFaults({ kind: "status", status: 400, body: echo });
+        const createFailure = await deployment((host) => up(host, program({ target: inputs }), new Map())).catch((e: Error) => e);
+
+        const state = await deployed(inputs);
+        emulator.injectFaults({ kind: "status", status: 403, body: echo });
+        const deleteFailure = await deployment((host) => destroy(host, state)).catch((e: Error) => e);
+
+        const checkFailure = await deployment((host) =>
+            up(host, program({ bad: { ...inputs, apiSecret: ` ${apiSecret} `, secretKey: `${secretKey}\n` } }), new Map()),
+        ).catch((e: Error) => e);
+
+        for (const failure of [createFailure, deleteFailure, checkFailure]) {
+            expect(failure).toBeInstanceOf(Error);
+            expect(leaks(`${(failure as Error).message} ${JSON.stringify(failure)}`)).toEqual([]);
+        }
+        expect((createFailure as Error).message).toContain("rejected [secret] with [secret]");
+        expect((deleteFailure as Error).message).toContain("failed with 403");
+        const stderr = hosts.map((h) => h.stderr).join("\n");
+        expect(stderr).toMatch(/OpenTokApiError: DELETE \/v2\/project\/\d+\/archive\/storage failed with 403/);
+        expect(stderr).not.toContain("[object Object]");
+        expect(leaks(stderr)).toEqual([]);
+    });
+});
