@@ -10,6 +10,15 @@ import { apiSecret, fastRetryEnvironment, secretKey, useEmulator, validInputs } 
 const emulator = useEmulator();
 let providerText: string;
 const hosts: ProviderHost[] = [];
+// A host is one deployment (it remembers the projects it set, for rename safety), so hosts are
+// not reused across commands; a spare is started ahead instead, so start-up overlaps the tests.
+let spare: Promise<ProviderHost> | undefined;
+
+function nextHost(): Promise<ProviderHost> {
+    const host = spare ?? ProviderHost.start(fastRetryEnvironment);
+    spare = ProviderHost.start(fastRetryEnvironment);
+    return host;
+}
 
 beforeAll(async () => {
     providerText = await serializedProvider();
@@ -19,9 +28,13 @@ afterEach(async () => {
     await Promise.all(hosts.splice(0).map((h) => h.stop()));
 });
 
+afterAll(async () => {
+    await (await spare)?.stop();
+});
+
 /** Runs one `pulumi` command: a fresh host, the command, and what crossed gRPC and HTTP. */
 async function deployment<T>(command: (host: ProviderHost) => Promise<T>): Promise<{ result: T; calls: string[]; http: string[]; stderr: string }> {
-    const host = await ProviderHost.start(fastRetryEnvironment);
+    const host = await nextHost();
     hosts.push(host);
     const before = emulator.requests.length;
     const result = await command(host);
