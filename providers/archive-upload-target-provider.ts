@@ -30,7 +30,7 @@ const credentialOnlyProperties = ["apiSecret"] as const;
 
 export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<TargetInputs, TargetState> = {
     async check(_olds, news) {
-        const { inputs, failures } = checkInputs(news as unknown as Record<string, unknown>);
+        const { inputs, failures } = checkInputs(news as unknown as Record<string, unknown>, { allowUnknown: true });
         return { inputs, failures };
     },
 
@@ -88,7 +88,7 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
 };
 
 function validated(raw: TargetInputs): TargetInputs {
-    const { inputs, failures } = checkInputs(raw as unknown as Record<string, unknown>);
+    const { inputs, failures } = checkInputs(raw as unknown as Record<string, unknown>, { allowUnknown: false });
     if (failures.length > 0) {
         throw new InvalidInputsError(failures);
     }

@@ -135,7 +135,8 @@ async function send(
 
         const elapsed = Date.now() - started;
         const retryAfterMs = response?.status === 429 ? parseRetryAfter(response.headers["retry-after"]) : undefined;
-        const waitMs = retryAfterMs ?? fullJitter(policy, attempt);
+        // After Retry-After, a little jitter, so that clients told the same wait do not return in step.
+        const waitMs = retryAfterMs === undefined ? fullJitter(policy, attempt) : retryAfterMs + fullJitter(policy, 1);
         const outOfAttempts = attempt >= policy.maxAttempts;
         const outOfTime = elapsed + waitMs >= policy.budgetMs;
         if (outOfAttempts || outOfTime) {

@@ -50,13 +50,28 @@ const knownInputNames: readonly (keyof TargetInputs)[] = [
 const reservedInputNames = ["__provider"];
 
 /**
- * Validates raw inputs and applies defaults. Values unknown at preview pass unchanged and are
- * never a failure: they are checked again when known, at `up`.
+ * Validates raw inputs and applies defaults. In `check` (`allowUnknown`), values unknown at
+ * preview pass unchanged and are never a failure: they are checked again when known. Before a
+ * request, an unknown value is a failure: the placeholder must never reach the API.
  */
-export function checkInputs(news: Record<string, unknown>): { inputs: TargetInputs; failures: CheckFailure[] } {
+export function checkInputs(
+    news: Record<string, unknown>,
+    { allowUnknown }: { allowUnknown: boolean },
+): { inputs: TargetInputs; failures: CheckFailure[] } {
     const failures: CheckFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const inputs: Record<string, unknown> = {};
+
+    if (!allowUnknown) {
+        for (const [name, value] of Object.entries(news)) {
+            if (isUnknown(value)) {
+                fail(name, "is not known yet (it depends on a resource not yet created); it must be known before the target can be set");
+            }
+        }
+        if (failures.length > 0) {
+            return { inputs: inputs as unknown as TargetInputs, failures };
+        }
+    }
 
     for (const name of Object.keys(news)) {
         if (!reservedInputNames.includes(name) && !(knownInputNames as readonly string[]).includes(name)) {

@@ -2,7 +2,7 @@
 // OpenTok emulator received.
 
 import * as jwt from "jsonwebtoken";
-import { archiveUploadTargetProvider as provider, InvalidInputsError, TargetInputs } from "../providers";
+import { archiveUploadTargetProvider as provider, InvalidInputsError, TargetInputs, unknownValue } from "../providers";
 import { apiSecret, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
 const emulator = useEmulator();
@@ -169,5 +169,15 @@ describe("read (refresh)", () => {
 
     it("explains that a target cannot be imported", async () => {
         await expect(provider.read!("12345678")).rejects.toThrow(/cannot be imported.*no way to read/);
+    });
+});
+
+describe("values unknown at preview", () => {
+    it("are refused by create and update, which send nothing", async () => {
+        const inputs = await checked(validInputs(emulator));
+        const unknownEndpoint = { ...inputs, endpoint: unknownValue };
+        await expect(provider.create(unknownEndpoint)).rejects.toThrow(/endpoint is not known yet/);
+        await expect(provider.update!(inputs.apiKey, inputs, unknownEndpoint)).rejects.toThrow(/endpoint is not known yet/);
+        expect(emulator.received()).toHaveLength(0);
     });
 });

@@ -17,6 +17,8 @@ export interface RecordedRequest {
     outcome: number | "dropped";
     /** The fault injected into this request, if any. */
     fault?: Fault["kind"];
+    /** The client had closed the connection before the answer: it never saw `outcome`. */
+    clientGaveUp?: boolean;
 }
 
 export interface StoredTarget {
@@ -27,6 +29,9 @@ export interface StoredTarget {
 
 export type Fault =
     { kind: "status"; status: number; retryAfter?: string; body?: string } | { kind: "drop" } | { kind: "delay"; ms: number } | { kind: "malformed" };
+
+/** Fault kinds drawn at random by `setFaultRates`. */
+export type RandomFaultKind = "429" | "429-retry-after" | "500" | "502" | "503" | "slow" | "drop" | "malformed";
 
 const storagePath = /^\/v2\/project\/([^/]+)\/archive\/storage$/;
 const maxTokenLifetimeSeconds = 300;
@@ -43,6 +48,12 @@ export class OpenTokEmulator {
     private readonly inFlight = new Set<Promise<void>>();
     private server: http.Server | undefined;
     private baseUrl = "";
+    private faultRates: [RandomFaultKind, number][] = [];
+    private random: () => number = Math.random;
+    private slowMs = 0;
+    private rateLimit: { perSecond: number; tokens: number; refilledAt: number } | undefined;
+    /** How many faults of each kind were injected, queued or random, rate-limit 429s included. */
+    readonly faultCounts: Record<string, number> = {};
 
     /** Registers a project the API knows, with its secret. */
     addProject(apiKey: string, apiSecret: string): this {
@@ -53,6 +64,23 @@ export class OpenTokEmulator {
     /** Queues faults: each of the next requests gets the next fault, in order. */
     injectFaults(...faults: Fault[]): this {
         this.faults.push(...faults);
+        return this;
+    }
+
+    /**
+     * Injects faults at random into every request not served by a queued fault: each kind with
+     * its probability, drawn from a seeded generator so that a run is repeatable.
+     */
+    setFaultRates(rates: Partial<Record<RandomFaultKind, number>>, seed: number, slowMs = 0): this {
+        this.faultRates = Object.entries(rates) as [RandomFaultKind, number][];
+        this.random = seededRandom(seed);
+        this.slowMs = slowMs;
+        return this;
+    }
+
+    /** Allows `perSecond` requests a second (token bucket, burst of one second); 429 with Retry-After beyond. */
+    setRateLimit(perSecond: number | undefined): this {
+        this.rateLimit = perSecond === undefined ? undefined : { perSecond, tokens: perSecond, refilledAt: Date.now() };
         return this;
     }
 
@@ -69,10 +97,15 @@ export class OpenTokEmulator {
         return method ? this.requests.filter((r) => r.method === method) : [...this.requests];
     }
 
-    /** Forgets requests and queued faults, keeping projects and targets. */
+    /** Forgets requests, queued and random faults and the rate limit, keeping projects and targets. */
     clearLog(): void {
         this.requests.length = 0;
         this.faults.length = 0;
+        this.faultRates = [];
+        this.rateLimit = undefined;
+        for (const kind of Object.keys(this.faultCounts)) {
+            delete this.faultCounts[kind];
+        }
     }
 
     async start(port = 0, host = "127.0.0.1"): Promise<string> {
@@ -118,9 +151,16 @@ export class OpenTokEmulator {
         };
         this.requests.push(record);
 
-        const fault = this.faults.shift();
+        const limited = this.takeRateLimitToken();
+        if (limited !== undefined) {
+            this.count("rate-limit-429");
+            record.fault = "status";
+            return this.answer(res, record, 429, JSON.stringify({ message: "Too many requests" }), String(limited));
+        }
+        const fault = this.faults.shift() ?? this.randomFault();
         if (fault) {
             record.fault = fault.kind;
+            this.count(fault.kind === "status" ? String(fault.status) : fault.kind);
             switch (fault.kind) {
                 case "drop":
                     req.socket.destroy();
@@ -133,16 +173,18 @@ export class OpenTokEmulator {
                         fault.body ?? JSON.stringify({ message: `injected ${fault.status}` }),
                         fault.retryAfter,
                     );
-                case "malformed":
-                    // A success status with a body that is not JSON, cut short.
-                    res.writeHead(200, { "Content-Type": "application/json" });
+                case "malformed": {
+                    // Applied as usual, but answered with a body that is not JSON, cut short.
+                    const { status } = this.process(req, record, rawBody);
+                    res.writeHead(status, { "Content-Type": "application/json" });
                     res.end('{"type":"s3","config":{');
-                    record.outcome = 200;
                     return;
+                }
                 case "delay":
                     await new Promise((resolve) => setTimeout(resolve, fault.ms));
                     if (req.socket.destroyed) {
                         // The client gave up; like a real server, the request is still applied.
+                        record.clientGaveUp = true;
                         this.process(req, record, rawBody);
                         return;
                     }
@@ -151,6 +193,52 @@ export class OpenTokEmulator {
         }
         const { status, body } = this.process(req, record, rawBody);
         this.answer(res, record, status, body);
+    }
+
+    private count(kind: string) {
+        this.faultCounts[kind] = (this.faultCounts[kind] ?? 0) + 1;
+    }
+
+    /** Undefined when the request may pass; otherwise the seconds until a token is free. */
+    private takeRateLimitToken(): number | undefined {
+        const limit = this.rateLimit;
+        if (!limit) {
+            return undefined;
+        }
+        const now = Date.now();
+        limit.tokens = Math.min(limit.perSecond, limit.tokens + ((now - limit.refilledAt) / 1000) * limit.perSecond);
+        limit.refilledAt = now;
+        if (limit.tokens >= 1) {
+            limit.tokens -= 1;
+            return undefined;
+        }
+        return Math.max(1, Math.ceil((1 - limit.tokens) / limit.perSecond));
+    }
+
+    private randomFault(): Fault | undefined {
+        let draw = this.random();
+        for (const [kind, rate] of this.faultRates) {
+            if (draw < rate) {
+                switch (kind) {
+                    case "429":
+                        return { kind: "status", status: 429 };
+                    case "429-retry-after":
+                        return { kind: "status", status: 429, retryAfter: "0" };
+                    case "500":
+                    case "502":
+                    case "503":
+                        return { kind: "status", status: Number(kind), body: "<html>upstream error</html>" };
+                    case "slow":
+                        return { kind: "delay", ms: this.slowMs };
+                    case "drop":
+                        return { kind: "drop" };
+                    case "malformed":
+                        return { kind: "malformed" };
+                }
+            }
+            draw -= rate;
+        }
+        return undefined;
     }
 
     private answer(res: http.ServerResponse, record: RecordedRequest, status: number, body: string, retryAfter?: string) {
@@ -274,6 +362,18 @@ function targetShapeError(body: unknown): string | undefined {
         return "config.endpoint must be a base URL";
     }
     return undefined;
+}
+
+/** mulberry32: a small, well-distributed seeded generator for repeatable fault sequences. */
+function seededRandom(seed: number): () => number {
+    let state = seed >>> 0;
+    return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,0 +1,11 @@
+// `npm run test:reliability`: the fault-injection, property, leak, fleet and hostile-value
+// suites, with their full case counts. Figures go to reliability-results/.
+const base = require("./jest.config");
+
+/** @type {import('jest').Config} */
+module.exports = {
+    ...base,
+    roots: ["<rootDir>/test/reliability"],
+    testPathIgnorePatterns: ["/node_modules/"],
+    testTimeout: 600000,
+};

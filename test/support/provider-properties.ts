@@ -1,0 +1,139 @@
+// Properties of check and diff, for any input (fast-check). Run with few cases by `npm test`
+// and with 10,000 each by `npm run test:reliability`.
+
+import * as fc from "fast-check";
+import { archiveUploadTargetProvider as provider, InvalidInputsError, TargetInputs, unknownValue } from "../../providers";
+import type { OpenTokEmulator } from "../emulator/opentok-emulator";
+
+const knownInputs = ["apiKey", "apiSecret", "apiUrl", "type", "bucket", "accessKey", "secretKey", "endpoint", "sse", "fallback"];
+
+const hostileStrings = fc.constantFrom(
+    "",
+    " ",
+    "../../v1/admin",
+    "%2e%2e%2f",
+    "a\r\nX-Injected: 1",
+    "acme\u0000archives",
+    "аcme-archives", // Cyrillic а
+    "ＡＣＭＥ",
+    "x".repeat(5000),
+    "https://api.opentok.com/../../",
+    "https://evil.example@api.opentok.com",
+    "javascript:alert(1)",
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+);
+
+/** Valid inputs for `apiUrl` (an emulator's), varied in every other property. */
+export function validInputs(apiUrl: string): fc.Arbitrary<TargetInputs> {
+    return fc.record(
+        {
+            apiKey: fc.integer({ min: 1, max: 99_999_999 }).map(String),
+            apiSecret: fc.stringMatching(/^[A-Za-z0-9]{8,40}$/),
+            apiUrl: fc.constant(apiUrl),
+            type: fc.constant("s3" as const),
+            bucket: fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/),
+            accessKey: fc.stringMatching(/^AKIA[A-Z0-9]{16}$/),
+            secretKey: fc.stringMatching(/^[A-Za-z0-9+/]{40}$/),
+            endpoint: fc.option(fc.constantFrom("https://storage.googleapis.com", "https://s3.eu-central-1.wasabisys.com"), { nil: undefined }),
+            sse: fc.constantFrom("s3" as const, "none" as const),
+            fallback: fc.constantFrom("none" as const, "opentok" as const),
+        },
+        { requiredKeys: ["apiKey", "apiSecret", "apiUrl", "type", "bucket", "accessKey", "secretKey", "sse", "fallback"] },
+    );
+}
+
+/** Valid inputs with one property (never apiUrl: no request may leave loopback) changed to anything. */
+export function mutatedInputs(apiUrl: string): fc.Arbitrary<Record<string, unknown>> {
+    const mutableNames = knownInputs.filter((n) => n !== "apiUrl");
+    return fc
+        .tuple(
+            validInputs(apiUrl),
+            fc.constantFrom(...mutableNames, "unexpectedInput"),
+            fc.oneof(fc.anything(), fc.string(), fc.string({ unit: "grapheme" }), hostileStrings, fc.constant(undefined)),
+        )
+        .map(([inputs, name, value]) => {
+            const mutated: Record<string, unknown> = { ...inputs, [name]: value };
+            if (value === undefined) {
+                delete mutated[name];
+            }
+            return mutated;
+        });
+}
+
+export function checkProperties(emulator: OpenTokEmulator, numRuns: number) {
+    /** How the generated cases of checkAgreesWithTheApi split. */
+    const split = { "cases accepted by check and by the API": 0, "cases refused before any request": 0 };
+    return {
+        split,
+        /** check never throws; each failure names a property of the input or a known input, with a reason. */
+        async checkIsTotal() {
+            await fc.assert(
+                fc.asyncProperty(fc.oneof(mutatedInputs(emulator.url), fc.dictionary(fc.string(), fc.anything())), async (news) => {
+                    const result = await provider.check!({} as TargetInputs, news as unknown as TargetInputs);
+                    for (const failure of result.failures ?? []) {
+                        expect(typeof failure.reason).toBe("string");
+                        expect(failure.reason.length).toBeGreaterThan(10);
+                        expect([...Object.keys(news), ...knownInputs]).toContain(failure.property);
+                    }
+                }),
+                { numRuns },
+            );
+        },
+
+        /**
+         * Whatever check accepts with every value known, the API accepts (one PUT, 200); whatever
+         * it refuses, or leaves unknown, create refuses too, and sends nothing.
+         */
+        async checkAgreesWithTheApi() {
+            await fc.assert(
+                fc.asyncProperty(mutatedInputs(emulator.url), async (news) => {
+                    const before = emulator.requests.length;
+                    const { inputs, failures } = await provider.check!({} as TargetInputs, news as unknown as TargetInputs);
+                    const known = !Object.values(news).includes(unknownValue);
+                    if (failures!.length === 0 && known) {
+                        emulator.addProject(inputs!.apiKey, inputs!.apiSecret);
+                        await provider.create(inputs!);
+                        const sent = emulator.requests.slice(before);
+                        expect(sent.map((r) => `${r.method} ${r.outcome}`)).toEqual(["PUT 200"]);
+                        split["cases accepted by check and by the API"] += 1;
+                    } else {
+                        await expect(provider.create(news as unknown as TargetInputs)).rejects.toBeInstanceOf(InvalidInputsError);
+                        expect(emulator.requests.length).toBe(before);
+                        split["cases refused before any request"] += 1;
+                    }
+                }),
+                { numRuns },
+            );
+        },
+
+        /** check is idempotent: what it returns, it accepts unchanged. */
+        async checkIsIdempotent() {
+            await fc.assert(
+                fc.asyncProperty(validInputs(emulator.url), async (news) => {
+                    const once = await provider.check!({} as TargetInputs, news);
+                    const twice = await provider.check!({} as TargetInputs, once.inputs!);
+                    expect(once.failures).toEqual([]);
+                    expect(twice).toEqual(once);
+                }),
+                { numRuns },
+            );
+        },
+
+        /** diff is stable, and an apiSecret-only change is an update that sends nothing. */
+        async diffIsStable() {
+            await fc.assert(
+                fc.asyncProperty(validInputs(emulator.url), fc.stringMatching(/^[A-Za-z0-9]{8,40}$/), async (news, otherSecret) => {
+                    const state = (await provider.check!({} as TargetInputs, news)).inputs!;
+                    expect(await provider.diff!(state.apiKey, state, state)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+                    fc.pre(otherSecret !== state.apiSecret);
+                    const rotated = { ...state, apiSecret: otherSecret };
+                    expect(await provider.diff!(state.apiKey, state, rotated)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+                    const before = emulator.requests.length;
+                    await provider.update!(state.apiKey, state, rotated);
+                    expect(emulator.requests.length).toBe(before);
+                }),
+                { numRuns },
+            );
+        },
+    };
+}
