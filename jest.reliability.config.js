@@ -5,7 +5,8 @@ const base = require("./jest.config");
 /** @type {import('jest').Config} */
 module.exports = {
     ...base,
-    roots: ["<rootDir>/test/reliability"],
+    roots: ["<rootDir>/test"],
+    testMatch: ["<rootDir>/test/reliability/**/*.test.ts", "<rootDir>/test/hostile-values.test.ts"],
     testPathIgnorePatterns: ["/node_modules/"],
     testTimeout: 600000,
 };

@@ -269,6 +269,10 @@ function baseUrlRule(property: string, value: string): string | undefined {
     } catch {
         return `must be a URL such as ${JSON.stringify(example)}, but ${shown} cannot be parsed as one`;
     }
+    const hostname = url.hostname.replace(/^\[|\]$/g, "");
+    if (hostname.length > 253 || hostname.split(".").some((label) => label.length > 63)) {
+        return `must have a valid host name (at most 253 characters, labels of at most 63), but ${shown} does not`;
+    }
     const loopback = loopbackHostnames.test(url.hostname);
     if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
         return `must use https (http is allowed only to a loopback host such as 127.0.0.1), but was ${shown}`;

