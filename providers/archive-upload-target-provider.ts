@@ -1,8 +1,8 @@
 // The dynamic provider behind ArchiveUploadTarget, method by method:
 //   check  -> validates inputs and applies defaults; no request
 //   diff   -> apiKey/apiUrl changed: replace; target fields: update; nothing else; no request
-//   create -> PUT    <apiUrl>/v2/project/<apiKey>/archive/storage
-//   update -> PUT    (none when only apiSecret changed: the target itself is unchanged)
+//   create -> preflight upload to the bucket (verify), then PUT <apiUrl>/v2/project/<apiKey>/archive/storage
+//   update -> preflight, then PUT (neither when only apiSecret or verify changed: the target is unchanged)
 //   delete -> DELETE (404, nothing configured, counts as success)
 //   read   -> no request: the API has no GET, so refresh returns the stored state as inputs
 //
@@ -12,6 +12,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { deleteArchiveStorage, ProjectCredentials, putArchiveStorage, RequestOptions, retryPolicyFromEnvironment, S3TargetBody } from "./client";
 import { InvalidInputsError } from "./errors";
+import { preflightPolicyFromEnvironment, verifyUpload } from "./preflight";
 import { secretValuesOf } from "./secrets";
 import { isUnknown } from "./unknown";
 import { checkInputs, defaultApiUrl, TargetInputs } from "./validation";
@@ -26,7 +27,7 @@ const replaceProperties = ["apiKey", "apiUrl"] as const;
 const targetProperties = ["type", "bucket", "accessKey", "secretKey", "endpoint", "sse", "fallback"] as const;
 
 /** Properties that change state but not the target: updating them sends no request. */
-const credentialOnlyProperties = ["apiSecret"] as const;
+const stateOnlyProperties = ["apiSecret", "verify"] as const;
 
 export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<TargetInputs, TargetState> = {
     async check(_olds, news) {
@@ -38,7 +39,7 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
         const old = stateFromStored(olds);
         const changed = (name: keyof TargetInputs) => isUnknown(news[name]) || (old[name] ?? undefined) !== (news[name] ?? undefined);
         const replaces = replaceProperties.filter(changed);
-        const changes = replaces.length > 0 || targetProperties.some(changed) || credentialOnlyProperties.some(changed);
+        const changes = replaces.length > 0 || targetProperties.some(changed) || stateOnlyProperties.some(changed);
         // Create-before-delete is always safe: a replacement configures another project or API
         // first, and the old resource's delete skips a project set in this deployment
         // (see `projectsSetInThisProcess`).
@@ -47,6 +48,7 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
 
     async create(raw) {
         const inputs = validated(raw);
+        await verifyBeforeSetting(inputs);
         await putArchiveStorage(credentialsOf(inputs), targetBody(inputs), requestOptions(inputs));
         projectsSetInThisProcess().add(inputs.apiKey);
         return { id: inputs.apiKey, outs: inputs };
@@ -58,6 +60,7 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
         const targetChanged =
             replaceProperties.some((name) => old[name] !== inputs[name]) || JSON.stringify(targetBody(old)) !== JSON.stringify(targetBody(inputs));
         if (targetChanged) {
+            await verifyBeforeSetting(inputs);
             await putArchiveStorage(credentialsOf(inputs), targetBody(inputs), requestOptions(inputs, old));
             projectsSetInThisProcess().add(inputs.apiKey);
         }
@@ -87,6 +90,12 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
     },
 };
 
+async function verifyBeforeSetting(inputs: TargetInputs): Promise<void> {
+    if (inputs.verify) {
+        await verifyUpload(inputs, preflightPolicyFromEnvironment());
+    }
+}
+
 function validated(raw: TargetInputs): TargetInputs {
     const { inputs, failures } = checkInputs(raw as unknown as Record<string, unknown>, { allowUnknown: false });
     if (failures.length > 0) {
@@ -111,6 +120,7 @@ function stateFromStored(stored: TargetState): TargetState {
         secretKey: raw.secretKey as string,
         sse: (raw.sse as TargetState["sse"] | undefined) ?? "s3",
         fallback: raw.fallback as TargetState["fallback"],
+        verify: (raw.verify as boolean | undefined) ?? true,
     };
     if (typeof raw.endpoint === "string") {
         state.endpoint = raw.endpoint;

@@ -29,6 +29,12 @@ export interface ArchiveUploadTargetArgs {
      * `"opentok"` keeps it in the OpenTok cloud for 72 hours.
      */
     fallback: pulumi.Input<FallbackMode>;
+    /**
+     * Before setting the target, upload one small probe object with the target's own keys (and
+     * SSE-S3 when `sse` is "s3") and fail if S3 refuses it or does not confirm the encryption.
+     * Default true.
+     */
+    verify?: pulumi.Input<boolean>;
 }
 
 export class ArchiveUploadTarget extends pulumi.dynamic.Resource {
@@ -42,6 +48,7 @@ export class ArchiveUploadTarget extends pulumi.dynamic.Resource {
     declare readonly endpoint: pulumi.Output<string | undefined>;
     declare readonly sse: pulumi.Output<SseMode>;
     declare readonly fallback: pulumi.Output<FallbackMode>;
+    declare readonly verify: pulumi.Output<boolean>;
 
     constructor(name: string, args: ArchiveUploadTargetArgs, opts?: pulumi.CustomResourceOptions) {
         const props: Record<string, unknown> = {
@@ -55,6 +62,7 @@ export class ArchiveUploadTarget extends pulumi.dynamic.Resource {
             endpoint: args.endpoint,
             sse: args.sse,
             fallback: args.fallback,
+            verify: args.verify,
         };
         // Secret whether or not the caller wrapped them: inputs here, outputs through
         // additionalSecretOutputs (the engine would only re-mark outputs whose input was secret).

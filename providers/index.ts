@@ -7,6 +7,7 @@ export type { TargetState } from "./archive-upload-target-provider";
 export { ArchiveUploadTargetError, InvalidInputsError, OpenTokApiError, OpenTokUnreachableError } from "./errors";
 export { defaultRetryPolicy } from "./client";
 export type { RetryPolicy } from "./client";
+export { PreflightError, probeKey } from "./preflight";
 export { secretPropertyNames } from "./secrets";
 export { unknownValue } from "./unknown";
 export { defaultApiUrl, fallbackModes, sseModes, targetTypes } from "./validation";

@@ -26,6 +26,8 @@ export interface TargetInputs {
     endpoint?: string;
     sse: SseMode;
     fallback: FallbackMode;
+    /** Upload a probe object with the target's keys before setting the target. */
+    verify: boolean;
 }
 
 export interface CheckFailure {
@@ -44,6 +46,7 @@ const knownInputNames: readonly (keyof TargetInputs)[] = [
     "endpoint",
     "sse",
     "fallback",
+    "verify",
 ];
 
 /** Inputs the provider manages itself and that callers never set. */
@@ -135,6 +138,11 @@ export function checkInputs(
         );
     } else {
         requiredString("fallback", news.fallback, fail, (value) => oneOf("fallback", value, fallbackModes));
+    }
+
+    inputs.verify = news.verify === undefined || news.verify === null ? true : news.verify;
+    if (!isUnknown(inputs.verify) && typeof inputs.verify !== "boolean") {
+        fail("verify", `must be true or false, but was ${JSON.stringify(inputs.verify)}`);
     }
 
     for (const urlProperty of ["apiUrl", "endpoint"] as const) {

@@ -58,6 +58,7 @@ const badValues: [string, unknown, RegExp][] = [
     ["sse", "S3", /allowed values are "s3" or "none"/],
     ["fallback", undefined, /is required, with no default.*"none" means.*lost.*"opentok"/],
     ["fallback", "vault", /allowed values are "none" or "opentok"/],
+    ["verify", "yes", /must be true or false, but was "yes"/],
     ["bucketName", "acme", /is not an input of ArchiveUploadTarget/],
 ];
 

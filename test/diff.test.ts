@@ -12,6 +12,7 @@ const state: TargetInputs = {
     secretKey: "sk-a",
     sse: "s3",
     fallback: "none",
+    verify: true,
 };
 
 const diff = (olds: object, news: object) => provider.diff!("12345678", olds as TargetInputs, news as TargetInputs);
@@ -28,6 +29,7 @@ const table: [string, Partial<TargetInputs> & Record<string, unknown>, { changes
     ["endpoint added", { endpoint: "https://storage.googleapis.com" }, { changes: true, replaces: [] }],
     ["fallback changed", { fallback: "opentok" }, { changes: true, replaces: [] }],
     ["only apiSecret changed", { apiSecret: "secret-b" }, { changes: true, replaces: [] }],
+    ["only verify changed", { verify: false }, { changes: true, replaces: [] }],
     ["bucket unknown at preview", { bucket: unknownValue }, { changes: true, replaces: [] }],
     ["apiKey unknown at preview", { apiKey: unknownValue }, { changes: true, replaces: ["apiKey"] }],
 ];
@@ -44,7 +46,7 @@ describe("diff", () => {
     });
 
     it("sees no change against state written without defaulted fields", async () => {
-        const { type: _type, sse: _sse, apiUrl: _apiUrl, ...older } = state;
+        const { type: _type, sse: _sse, apiUrl: _apiUrl, verify: _verify, ...older } = state;
         expect((await diff(older, state)).changes).toBe(false);
     });
 });

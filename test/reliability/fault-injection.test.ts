@@ -83,6 +83,7 @@ it("converges or fails clearly under random faults, never retries 400/403, and e
         secretKey,
         sse: pick(["s3", "none"] as const),
         fallback: pick(["none", "opentok"] as const),
+        verify: false,
         ...overrides,
     });
 

@@ -5,7 +5,7 @@ import * as fc from "fast-check";
 import { archiveUploadTargetProvider as provider, InvalidInputsError, TargetInputs, unknownValue } from "../../providers";
 import type { OpenTokEmulator } from "../emulator/opentok-emulator";
 
-const knownInputs = ["apiKey", "apiSecret", "apiUrl", "type", "bucket", "accessKey", "secretKey", "endpoint", "sse", "fallback"];
+const knownInputs = ["apiKey", "apiSecret", "apiUrl", "type", "bucket", "accessKey", "secretKey", "endpoint", "sse", "fallback", "verify"];
 
 const hostileStrings = fc.constantFrom(
     "",
@@ -37,14 +37,17 @@ export function validInputs(apiUrl: string): fc.Arbitrary<TargetInputs> {
             endpoint: fc.option(fc.constantFrom("https://storage.googleapis.com", "https://s3.eu-central-1.wasabisys.com"), { nil: undefined }),
             sse: fc.constantFrom("s3" as const, "none" as const),
             fallback: fc.constantFrom("none" as const, "opentok" as const),
+            // No preflight: these properties are about the OpenTok API (preflight has its own tests).
+            verify: fc.constant(false),
         },
-        { requiredKeys: ["apiKey", "apiSecret", "apiUrl", "type", "bucket", "accessKey", "secretKey", "sse", "fallback"] },
+        { requiredKeys: ["apiKey", "apiSecret", "apiUrl", "type", "bucket", "accessKey", "secretKey", "sse", "fallback", "verify"] },
     );
 }
 
 /** Valid inputs with one property (never apiUrl: no request may leave loopback) changed to anything. */
 export function mutatedInputs(apiUrl: string): fc.Arbitrary<Record<string, unknown>> {
-    const mutableNames = knownInputs.filter((n) => n !== "apiUrl");
+    // Never apiUrl (no request may leave loopback) nor verify (no probe may go to AWS).
+    const mutableNames = knownInputs.filter((n) => n !== "apiUrl" && n !== "verify");
     return fc
         .tuple(
             validInputs(apiUrl),

@@ -1,0 +1,244 @@
+// Preflight: before the PUT, the provider uploads one probe object with the target's own keys.
+// Against s3rver (a real S3 implementation on loopback) for buckets, keys and endpoints, and
+// against a scripted S3 stand-in for the SSE header and for propagation delays.
+
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { archiveUploadTargetProvider as provider, PreflightError, probeKey, TargetInputs } from "../providers";
+import { S3StandIn } from "./emulator/s3-stand-in";
+import { ProviderHost, serializedProvider } from "./harness/provider-host";
+import { apiSecret, fastRetryEnvironment, secretKey, useEmulator, validInputs } from "./support/fixtures";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const S3rver = require("s3rver");
+
+const emulator = useEmulator();
+const standIn = new S3StandIn();
+const s3rverDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "s3rver-"));
+let s3rver: { run(): Promise<{ port: number }>; close(): Promise<void> };
+let s3rverUrl: string;
+
+const preflightEnvironment = { OPENTOK_PREFLIGHT_BUDGET_MS: "400", OPENTOK_PREFLIGHT_RETRY_MS: "50", OPENTOK_PREFLIGHT_TIMEOUT_MS: "2000" };
+
+beforeAll(async () => {
+    Object.assign(process.env, preflightEnvironment);
+    s3rver = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: s3rverDirectory, configureBuckets: [{ name: "acme-archives" }] });
+    const { port } = await s3rver.run();
+    s3rverUrl = `http://127.0.0.1:${port}`;
+    await standIn.start();
+});
+
+afterAll(async () => {
+    await s3rver.close();
+    await standIn.stop();
+    fs.rmSync(s3rverDirectory, { recursive: true, force: true });
+    for (const name of Object.keys(preflightEnvironment)) {
+        delete process.env[name];
+    }
+});
+
+/** s3rver accepts the access key "S3RVER" (it does not check secret keys). */
+function againstS3rver(overrides: Partial<TargetInputs> = {}): TargetInputs {
+    return validInputs(emulator, { verify: true, endpoint: s3rverUrl, bucket: "acme-archives", accessKey: "S3RVER", sse: "none", ...overrides });
+}
+
+function againstStandIn(overrides: Partial<TargetInputs> = {}): TargetInputs {
+    return validInputs(emulator, { verify: true, endpoint: standIn.url, bucket: "acme-archives", sse: "s3", ...overrides });
+}
+
+async function createError(inputs: TargetInputs): Promise<PreflightError> {
+    try {
+        await provider.create(inputs);
+    } catch (e) {
+        return e as PreflightError;
+    }
+    throw new Error("create succeeded, but a preflight failure was expected");
+}
+
+function probeObjects(apiKey: string): string[] {
+    const bucketDirectory = path.join(s3rverDirectory, "acme-archives");
+    const found: string[] = [];
+    const walk = (dir: string) => {
+        for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+            const full = path.join(dir, entry.name);
+            if (entry.isDirectory()) {
+                walk(full);
+            } else if (entry.name.endsWith("._S3rver_object")) {
+                found.push(path.relative(bucketDirectory, full));
+            }
+        }
+    };
+    walk(path.join(bucketDirectory, apiKey));
+    return found;
+}
+
+describe("preflight against s3rver", () => {
+    it("uploads the probe, then sets the target", async () => {
+        const inputs = againstS3rver();
+        await provider.create(inputs);
+        expect(probeObjects(inputs.apiKey)).toEqual([
+            probeKey(inputs.apiKey)
+                .replace(/\//g, path.sep)
+                .replace(/\.txt$/, ".txt._S3rver_object"),
+        ]);
+        expect(emulator.received().map((r) => r.method)).toEqual(["PUT"]);
+    });
+
+    it("leaves one fixed object however often it runs", async () => {
+        const inputs = againstS3rver();
+        await provider.create(inputs);
+        await provider.update!(inputs.apiKey, inputs, { ...inputs, fallback: "opentok" });
+        await provider.update!(inputs.apiKey, { ...inputs, fallback: "opentok" }, inputs);
+        expect(probeObjects(inputs.apiKey)).toHaveLength(1);
+    });
+
+    it("fails before the PUT when the bucket does not exist", async () => {
+        const error = await createError(againstS3rver({ bucket: "acme-missing" }));
+        expect(error).toBeInstanceOf(PreflightError);
+        expect(error.message).toMatch(
+            /^Preflight upload to s3:\/\/acme-missing\/\d+\/opentok-archive-storage-preflight\/probe.txt at http:\/\/127.0.0.1:\d+ with accessKey S3RVER failed \(NoSuchBucket: .*\)\. The bucket acme-missing does not exist at http:\/\/127.0.0.1:\d+: check bucket \(and endpoint\)\. Set verify to false to skip this check\.$/,
+        );
+        expect(emulator.received()).toHaveLength(0);
+    });
+
+    it("fails before the PUT, after retrying for propagation, when the access key is unknown", async () => {
+        const error = await createError(againstS3rver({ accessKey: "AKIAUNKNOWNKEY000000" }));
+        expect(error.code).toBe("InvalidAccessKeyId");
+        expect(error.message).toMatch(
+            /failed \(InvalidAccessKeyId: .*\)\. It was retried for \d+ s in case the key or policy was new\. The storage knows no such access key: check accessKey/,
+        );
+        expect(emulator.received()).toHaveLength(0);
+    });
+
+    it("fails before the PUT when nothing answers at the endpoint", async () => {
+        const error = await createError(againstS3rver({ endpoint: "http://127.0.0.1:1" }));
+        expect(error.message).toMatch(/failed \(no answer: .*ECONNREFUSED.*\)\. Check endpoint and the network\./);
+        expect(emulator.received()).toHaveLength(0);
+    });
+
+    it("fails when SSE-S3 was asked for and the storage does not confirm it (s3rver does not)", async () => {
+        const error = await createError(againstS3rver({ sse: "s3" }));
+        expect(error.code).toBe("EncryptionNotConfirmed");
+        expect(error.message).toMatch(
+            /succeeded, but S3 did not confirm SSE-S3 encryption \(x-amz-server-side-encryption was "absent", expected "AES256"\)/,
+        );
+        expect(emulator.received()).toHaveLength(0);
+    });
+
+    it("sends no probe when verify is false", async () => {
+        const inputs = againstS3rver({ verify: false, bucket: "acme-missing" });
+        await provider.create(inputs);
+        expect(emulator.received()).toHaveLength(1);
+    });
+});
+
+describe("preflight against the S3 stand-in", () => {
+    it("asks for AES256 and accepts S3's confirmation", async () => {
+        standIn.script([], { status: 200, sse: "AES256" });
+        const inputs = againstStandIn();
+        await provider.create(inputs);
+        expect(standIn.requests).toHaveLength(1);
+        expect(standIn.requests[0]!.method).toBe("PUT");
+        expect(standIn.requests[0]!.path.split("?")[0]).toBe(`/acme-archives/${probeKey(inputs.apiKey)}`);
+        expect(standIn.requests[0]!.headers["x-amz-server-side-encryption"]).toBe("AES256");
+        expect(emulator.received().map((r) => r.method)).toEqual(["PUT"]);
+    });
+
+    it("does not ask for encryption when sse is none", async () => {
+        standIn.script([], { status: 200 });
+        await provider.create(againstStandIn({ sse: "none" }));
+        expect(standIn.requests[0]!.headers["x-amz-server-side-encryption"]).toBeUndefined();
+    });
+
+    it("fails when S3 answers success but reports another encryption", async () => {
+        standIn.script([], { status: 200, sse: "aws:kms" });
+        const error = await createError(againstStandIn());
+        expect(error.message).toContain('x-amz-server-side-encryption was "aws:kms", expected "AES256"');
+        expect(emulator.received()).toHaveLength(0);
+    });
+
+    it("retries while a new key propagates, then succeeds", async () => {
+        standIn.script([
+            { status: 403, code: "InvalidAccessKeyId" },
+            { status: 403, code: "InvalidAccessKeyId" },
+            { status: 403, code: "AccessDenied" },
+        ]);
+        await provider.create(againstStandIn());
+        expect(standIn.requests).toHaveLength(4);
+        expect(emulator.received().map((r) => r.method)).toEqual(["PUT"]);
+    });
+
+    it("gives up on AccessDenied after the propagation budget, saying which permission is needed", async () => {
+        standIn.script([], { status: 403, code: "AccessDenied" });
+        const inputs = againstStandIn();
+        const error = await createError(inputs);
+        expect(standIn.requests.length).toBeGreaterThan(2);
+        expect(error.message).toMatch(
+            /AccessDenied.*must allow s3:PutObject on arn:aws:s3:::acme-archives\/\*, and the bucket policy must not deny it \(uploads ask for SSE-S3, AES256\)/,
+        );
+        expect(emulator.received()).toHaveLength(0);
+    });
+
+    it.each([
+        ["SignatureDoesNotMatch", /secretKey does not belong to accessKey: check secretKey/],
+        ["RequestTimeTooSkewed", /clock differs from the storage's by more than 15 minutes: fix the clock/],
+        ["NoSuchBucket", /does not exist/],
+    ])("does not retry %s, and explains it", async (code, explanation) => {
+        standIn.script([], { status: code === "NoSuchBucket" ? 404 : 403, code });
+        const error = await createError(againstStandIn());
+        expect(standIn.requests).toHaveLength(1);
+        expect(error.message).toMatch(explanation);
+        expect(emulator.received()).toHaveLength(0);
+    });
+
+    it("never shows a secret in its errors", async () => {
+        standIn.script([], { status: 403, code: "SignatureDoesNotMatch" });
+        const error = await createError(againstStandIn());
+        expect(`${error.message} ${error.stack} ${JSON.stringify(error)}`).not.toContain(secretKey);
+        expect(`${error.message} ${error.stack}`).not.toContain(apiSecret);
+    });
+
+    it("preview (check and diff) never probes", async () => {
+        standIn.script([]);
+        const inputs = againstStandIn();
+        await provider.check!({} as TargetInputs, inputs);
+        await provider.diff!(inputs.apiKey, inputs, { ...inputs, bucket: "acme-archives-other" });
+        expect(standIn.requests).toHaveLength(0);
+    });
+
+    it("probes on an update that changes the target, and not on one that changes only apiSecret", async () => {
+        standIn.script([]);
+        const inputs = againstStandIn();
+        await provider.update!(inputs.apiKey, inputs, { ...inputs, apiSecret: "another-api-secret" });
+        expect(standIn.requests).toHaveLength(0);
+        await provider.update!(inputs.apiKey, inputs, { ...inputs, fallback: "opentok" });
+        expect(standIn.requests).toHaveLength(1);
+    });
+});
+
+describe("preflight through the dynamic-provider host", () => {
+    it("loads the S3 client in the host, probes, then sets the target; preview probes nothing", async () => {
+        const host = await ProviderHost.start({ ...fastRetryEnvironment, ...preflightEnvironment });
+        try {
+            const providerText = await serializedProvider();
+            standIn.script([{ status: 403, code: "InvalidAccessKeyId" }], { status: 200, sse: "AES256" });
+            const inputs = { ...againstStandIn(), __provider: providerText };
+            const urn = "urn:pulumi:test::opentok-archive-storage::pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget::preflight";
+
+            const checked = await host.check(urn, {}, inputs);
+            expect(standIn.requests).toHaveLength(0);
+
+            await host.create(urn, checked.inputs);
+            expect(standIn.requests.map((r) => r.headers["x-amz-server-side-encryption"])).toEqual(["AES256", "AES256"]);
+            expect(emulator.received().map((r) => `${r.method} ${r.outcome}`)).toEqual(["PUT 200"]);
+
+            standIn.script([], { status: 404, code: "NoSuchBucket" });
+            const failure = await host.create(urn, { ...checked.inputs, apiKey: validInputs(emulator).apiKey }).catch((e: Error) => e);
+            expect((failure as Error).message).toMatch(/PreflightError|Preflight upload to s3:\/\/acme-archives\/.* failed \(NoSuchBucket/);
+            expect((failure as Error).message).not.toContain(secretKey);
+        } finally {
+            await host.stop();
+        }
+    });
+});
