@@ -10,7 +10,6 @@ import { S3StandIn } from "./emulator/s3-stand-in";
 import { ProviderHost, serializedProvider } from "./harness/provider-host";
 import { apiSecret, fastRetryEnvironment, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require("s3rver");
 
 const emulator = useEmulator();

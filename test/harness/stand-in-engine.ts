@@ -26,6 +26,8 @@ export interface Registration {
     custom: boolean;
     inputs: Record<string, unknown>;
     dependencies: string[];
+    /** For each input, the URNs of the resources its value came from. */
+    propertyDependencies: Record<string, string[]>;
     protect: boolean;
     additionalSecretOutputs: string[];
 }
@@ -52,6 +54,14 @@ export interface RunOptions {
     project?: string;
 }
 
+function propertyDependenciesOf(request: resproto.RegisterResourceRequest): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    request.getPropertydependenciesMap().forEach((deps, property) => {
+        result[property] = deps.getUrnsList();
+    });
+    return result;
+}
+
 /** Runs a Pulumi program through @pulumi/pulumi/cmd/run against a recording stand-in engine. */
 export async function runProgram(options: RunOptions): Promise<ProgramResult> {
     const project = options.project ?? "opentok-archive-storage";
@@ -68,32 +78,42 @@ export async function runProgram(options: RunOptions): Promise<ProgramResult> {
             callback(null, response);
         }) as Unary<resproto.SupportsFeatureRequest, resproto.SupportsFeatureResponse>,
         registerResource: ((call, callback) => {
-            const request = call.request;
-            const type: string = request.getType();
-            const name: string = request.getName();
-            const urn = `urn:pulumi:${options.stack}::${project}::${type}::${name}`;
-            const inputs = (request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
-            registrations.push({
-                type,
-                name,
-                urn,
-                parent: request.getParent(),
-                custom: request.getCustom(),
-                inputs,
-                dependencies: request.getDependenciesList(),
-                protect: request.getProtect() === true,
-                additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
-            });
-            const response = new resproto.RegisterResourceResponse();
-            response.setUrn(urn);
-            response.setId(request.getCustom() ? `${name}-id` : "");
-            const outputs = { ...inputs, ...(options.outputsFor?.(type, name, inputs) ?? {}) };
-            response.setObject(structproto.Struct.fromJavaScript(outputs as Record<string, structproto.JavaScriptValue>));
-            callback(null, response);
+            try {
+                registerResource(call, callback);
+            } catch (e) {
+                // A fault of the stand-in itself: make it visible in the run's logs.
+                logs.push({ severity: 4, message: `stand-in engine failed on RegisterResource: ${(e as Error).stack}` });
+                callback({ code: grpc.status.INTERNAL, details: String(e) }, null);
+            }
         }) as Unary<resproto.RegisterResourceRequest, resproto.RegisterResourceResponse>,
         registerResourceOutputs: ((_call, callback) => callback(null, new emptyproto.Empty())) as Unary<unknown, emptyproto.Empty>,
         signalAndWaitForShutdown: ((_call, callback) => callback(null, new emptyproto.Empty())) as Unary<unknown, emptyproto.Empty>,
     });
+    const registerResource: Unary<resproto.RegisterResourceRequest, resproto.RegisterResourceResponse> = (call, callback) => {
+        const request = call.request;
+        const type: string = request.getType();
+        const name: string = request.getName();
+        const urn = `urn:pulumi:${options.stack}::${project}::${type}::${name}`;
+        const inputs = (request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        registrations.push({
+            type,
+            name,
+            urn,
+            parent: request.getParent(),
+            custom: request.getCustom(),
+            inputs,
+            dependencies: request.getDependenciesList(),
+            propertyDependencies: propertyDependenciesOf(request),
+            protect: request.getProtect() === true,
+            additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
+        });
+        const response = new resproto.RegisterResourceResponse();
+        response.setUrn(urn);
+        response.setId(request.getCustom() ? `${name}-id` : "");
+        const outputs = { ...inputs, ...(options.outputsFor?.(type, name, inputs) ?? {}) };
+        response.setObject(structproto.Struct.fromJavaScript(outputs as Record<string, structproto.JavaScriptValue>));
+        callback(null, response);
+    };
     server.addService(enginerpc.EngineService, {
         log: ((call, callback) => {
             logs.push({ severity: call.request.getSeverity(), message: call.request.getMessage() });

@@ -1,0 +1,197 @@
+// The policy pack against the real program's resources (run under Pulumi's Node language host
+// with the stand-in engine), and against violating variations of them.
+
+import * as fs from "fs";
+import * as path from "path";
+import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import {
+    archiveTargetType,
+    bucketsEncryptedAndPrivate,
+    openTokUserLeastPrivilege,
+    policies,
+    requireFallback,
+    requireSseS3,
+} from "../policy/policies";
+import { projectRoot, Registration, runProgram } from "./harness/stand-in-engine";
+
+interface Violation {
+    policy: string;
+    message: string;
+    urn?: string;
+}
+
+let programResources: Registration[];
+
+function outputsFor(type: string, name: string): Record<string, unknown> {
+    switch (type) {
+        case "aws:s3/bucket:Bucket":
+            return { bucket: `${name}-x1`, arn: `arn:aws:s3:::${name}-x1` };
+        case "aws:iam/user:User":
+            return { name: `${name}-user` };
+        case "aws:iam/accessKey:AccessKey":
+            return { secret: "policy-test-secret-key" };
+        default:
+            return {};
+    }
+}
+
+beforeAll(async () => {
+    const result = await runProgram({
+        stack: "prod",
+        transpileOnly: true,
+        secretKeys: ["opentok:apiSecret"],
+        outputsFor,
+        config: {
+            "aws:region": "us-east-1",
+            "opentok:apiKey": "47000003",
+            "opentok:apiSecret": "policy-test-api-secret",
+            "opentok-archive-storage:fallback": "none",
+        },
+    });
+    expect(result.exitCode).toBe(0);
+    programResources = result.registrations.filter((r) => r.custom);
+}, 120_000);
+
+/** The program's resources as the policy pack sees them, after `change` edits their inputs. */
+function policyResources(change: (resources: Registration[]) => Registration[] = (r) => r): PolicyResource[] {
+    const registrations = change(structuredClone(programResources));
+    const byUrn = new Map<string, PolicyResource>();
+    for (const r of registrations) {
+        const resource = { type: r.type, name: r.name, urn: r.urn, props: r.inputs, opts: {}, dependencies: [], propertyDependencies: {} };
+        byUrn.set(r.urn, resource as unknown as PolicyResource);
+    }
+    for (const r of registrations) {
+        const resource = byUrn.get(r.urn)!;
+        resource.dependencies = r.dependencies.map((urn) => byUrn.get(urn)).filter((d): d is PolicyResource => d !== undefined);
+        resource.propertyDependencies = Object.fromEntries(
+            Object.entries(r.propertyDependencies).map(([property, urns]) => [
+                property,
+                urns.map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined),
+            ]),
+        );
+    }
+    return [...byUrn.values()];
+}
+
+async function violations(resources: PolicyResource[], config: Record<string, Record<string, unknown>> = {}): Promise<Violation[]> {
+    const found: Violation[] = [];
+    for (const policy of policies) {
+        const report: ReportViolation = (message, urn) => found.push({ policy: policy.name, message, urn });
+        const getConfig = <T extends object>() => ({ ...(config[policy.name] ?? {}) }) as T;
+        if ("validateStack" in policy) {
+            await (policy as StackValidationPolicy).validateStack({ resources, getConfig } as never, report);
+        }
+        if ("validateResource" in policy && policy.validateResource !== undefined) {
+            for (const resource of resources) {
+                const validate = (policy as ResourceValidationPolicy).validateResource as (
+                    args: unknown,
+                    report: ReportViolation,
+                ) => Promise<void> | void;
+                await validate({ ...resource, getConfig, notApplicable: () => undefined, isType: () => false }, report);
+            }
+        }
+    }
+    return found;
+}
+
+const edit = (type: string, change: (inputs: Record<string, unknown>) => void) => (resources: Registration[]) => {
+    for (const r of resources.filter((r) => r.type === type)) {
+        change(r.inputs);
+    }
+    return resources;
+};
+
+const prodConfig = JSON.parse(fs.readFileSync(path.join(projectRoot, "policy", "config.prod.json"), "utf8"));
+
+describe("policy pack", () => {
+    it("passes the program's own prod stack, with the prod policy config", async () => {
+        expect(await violations(policyResources(), prodConfig)).toEqual([]);
+    });
+
+    it.each([
+        [
+            "sse none",
+            requireSseS3.name,
+            edit(archiveTargetType, (i) => (i.sse = "none")),
+            /ArchiveUploadTarget archive-storage-prod-target has sse "none": OpenTok would upload archives without asking for server-side encryption\. Set sse to "s3"/,
+        ],
+        [
+            "fallback opentok where the stack requires none",
+            requireFallback.name,
+            edit(archiveTargetType, (i) => (i.fallback = "opentok")),
+            /has fallback "opentok", but this stack's policy requires "none": archives whose upload fails must not stay in the OpenTok cloud/,
+        ],
+        [
+            "a bucket without encryption configuration",
+            bucketsEncryptedAndPrivate.name,
+            (rs: Registration[]) => rs.filter((r) => !r.type.includes("bucketServerSideEncryptionConfiguration")),
+            /S3 bucket archive-storage-prod-archives has no server-side-encryption configuration: add an aws\.s3\.BucketServerSideEncryptionConfiguration/,
+        ],
+        [
+            "a public access block with one setting off",
+            bucketsEncryptedAndPrivate.name,
+            edit("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", (i) => (i.restrictPublicBuckets = false)),
+            /has a public access block without all of blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets set to true/,
+        ],
+        [
+            "no public access block",
+            bucketsEncryptedAndPrivate.name,
+            (rs: Registration[]) => rs.filter((r) => !r.type.includes("bucketPublicAccessBlock")),
+            /has no public access block: add an aws\.s3\.BucketPublicAccessBlock with all four settings true/,
+        ],
+        [
+            "an extra action for the OpenTok user",
+            openTokUserLeastPrivilege.name,
+            edit("aws:iam/userPolicy:UserPolicy", (i) => {
+                const doc = JSON.parse(i.policy as string);
+                doc.Statement.push({ Effect: "Allow", Action: ["s3:GetObject", "s3:DeleteObject"], Resource: "*" });
+                i.policy = JSON.stringify(doc);
+            }),
+            /grants the OpenTok user archive-storage-prod-opentok s3:GetObject, s3:DeleteObject; OpenTok needs only s3:ListAllMyBuckets, s3:ListBucket, s3:PutObject/,
+        ],
+        [
+            "a wildcard for the OpenTok user",
+            openTokUserLeastPrivilege.name,
+            edit(
+                "aws:iam/userPolicy:UserPolicy",
+                (i) => (i.policy = JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Allow", Action: "s3:*", Resource: "*" } })),
+            ),
+            /grants the OpenTok user archive-storage-prod-opentok s3:\*/,
+        ],
+        [
+            "NotAction for the OpenTok user",
+            openTokUserLeastPrivilege.name,
+            edit(
+                "aws:iam/userPolicy:UserPolicy",
+                (i) => (i.policy = JSON.stringify({ Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] })),
+            ),
+            /NotAction, which allows everything else/,
+        ],
+    ])("reports %s", async (_case, policyName, change, message) => {
+        const found = await violations(policyResources(change), prodConfig);
+        expect(found.map((v) => v.policy)).toEqual([policyName]);
+        expect(found[0]!.message).toMatch(message);
+    });
+
+    it("allows fallback opentok where the stack's policy config does not require none (dev)", async () => {
+        const devConfig = JSON.parse(fs.readFileSync(path.join(projectRoot, "policy", "config.dev.json"), "utf8"));
+        expect(await violations(policyResources(edit(archiveTargetType, (i) => (i.fallback = "opentok"))), devConfig)).toEqual([]);
+    });
+
+    it("reports a managed policy attached to the OpenTok user", async () => {
+        const resources = policyResources();
+        const user = resources.find((r) => r.type === "aws:iam/user:User")!;
+        resources.push({
+            type: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+            name: "admin",
+            urn: "urn:pulumi:prod::p::aws:iam/userPolicyAttachment:UserPolicyAttachment::admin",
+            props: { user: "x", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+            dependencies: [user],
+            propertyDependencies: { user: [user] },
+        } as unknown as PolicyResource);
+        const found = await violations(resources, prodConfig);
+        expect(found.map((v) => v.message)).toEqual([
+            expect.stringMatching(/admin attaches a managed policy to the OpenTok user archive-storage-prod-opentok/),
+        ]);
+    });
+});
