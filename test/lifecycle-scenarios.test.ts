@@ -231,6 +231,23 @@ describe("rename safety", () => {
     });
 });
 
+describe("forced replacement (pulumi up --replace)", () => {
+    it("sets the target again with one PUT and skips the replaced resource's DELETE", async () => {
+        const inputs = validInputs(emulator);
+        const state = await deployed(inputs);
+        emulator.targets.delete(inputs.apiKey); // changed outside Pulumi: refresh cannot see it
+        const old = state.get("target")!;
+        const { calls, http } = await deployment(async (host) => {
+            const checked = await host.check(old.urn, {}, { ...inputs, __provider: providerText });
+            await host.create(old.urn, checked.inputs);
+            await host.delete(old.id, old.urn, old.outputs);
+        });
+        expect(calls).toEqual(["Check", "Create", "Delete"]);
+        expect(http).toEqual([`PUT ${storagePath(inputs.apiKey)} 200`]);
+        expect(emulator.targets.get(inputs.apiKey)?.config.bucket).toBe(inputs.bucket);
+    });
+});
+
 describe("secrets across gRPC", () => {
     const leaks = (text: string) => [apiSecret, secretKey].filter((secret) => text.includes(secret));
 
