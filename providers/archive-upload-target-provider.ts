@@ -10,24 +10,36 @@
 // host. It must capture no secret, and every version must handle state written by earlier ones.
 
 import type * as pulumi from "@pulumi/pulumi";
-import { deleteArchiveStorage, ProjectCredentials, putArchiveStorage, RequestOptions, retryPolicyFromEnvironment, S3TargetBody } from "./client";
+import { ApiCredentials, deleteArchiveStorage, putArchiveStorage, RequestOptions, retryPolicyFromEnvironment, TargetBody } from "./client";
 import { InvalidInputsError } from "./errors";
 import { preflightPolicyFromEnvironment, verifyUpload } from "./preflight";
 import { secretValuesOf } from "./secrets";
 import { isUnknown } from "./unknown";
-import { checkInputs, defaultApiUrl, TargetInputs } from "./validation";
+import { authModeOf, checkInputs, defaultApiUrls, knownInputNames, projectIdOf, TargetInputs } from "./validation";
 
 /** What a target stores in state: its resolved inputs. Secrets are marked by the resource. */
 export type TargetState = TargetInputs;
 
 /** Changing one of these addresses another project (or API): the resource is replaced. */
-const replaceProperties = ["apiKey", "apiUrl"] as const;
+const replaceProperties = ["apiKey", "applicationId", "apiUrl"] as const;
 
 /** The properties whose change is sent to the API as a new target. */
-const targetProperties = ["type", "bucket", "accessKey", "secretKey", "endpoint", "sse", "fallback"] as const;
+const targetProperties = [
+    "type",
+    "bucket",
+    "accessKey",
+    "secretKey",
+    "endpoint",
+    "sse",
+    "accountName",
+    "accountKey",
+    "container",
+    "domain",
+    "fallback",
+] as const;
 
 /** Properties that change state but not the target: updating them sends no request. */
-const stateOnlyProperties = ["apiSecret", "verify"] as const;
+const stateOnlyProperties = ["apiSecret", "privateKey", "verify"] as const;
 
 export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<TargetInputs, TargetState> = {
     async check(_olds, news) {
@@ -50,8 +62,8 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
         const inputs = validated(raw);
         await verifyBeforeSetting(inputs);
         await putArchiveStorage(credentialsOf(inputs), targetBody(inputs), requestOptions(inputs));
-        projectsSetInThisProcess().add(inputs.apiKey);
-        return { id: inputs.apiKey, outs: inputs };
+        projectsSetInThisProcess().add(projectIdOf(inputs));
+        return { id: projectIdOf(inputs), outs: inputs };
     },
 
     async update(_id, olds, news) {
@@ -62,16 +74,16 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
         if (targetChanged) {
             await verifyBeforeSetting(inputs);
             await putArchiveStorage(credentialsOf(inputs), targetBody(inputs), requestOptions(inputs, old));
-            projectsSetInThisProcess().add(inputs.apiKey);
+            projectsSetInThisProcess().add(projectIdOf(inputs));
         }
         return { outs: inputs };
     },
 
     async delete(_id, props) {
         const state = stateFromStored(props);
-        if (projectsSetInThisProcess().has(state.apiKey)) {
+        if (projectsSetInThisProcess().has(projectIdOf(state))) {
             // Another resource of this same deployment has just set this project's target (a
-            // rename, or a replacement that kept the API key): deleting now would remove the
+            // rename, or a replacement that kept the project): deleting now would remove the
             // target it set, and recordings would have nowhere to go.
             return;
         }
@@ -91,7 +103,8 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
 };
 
 async function verifyBeforeSetting(inputs: TargetInputs): Promise<void> {
-    if (inputs.verify) {
+    // The probe speaks S3; an Azure target is set without one.
+    if (inputs.verify && inputs.type === "s3") {
         await verifyUpload(inputs, preflightPolicyFromEnvironment());
     }
 }
@@ -105,27 +118,28 @@ function validated(raw: TargetInputs): TargetInputs {
 }
 
 /**
- * State as stored by any version of this provider, in the current shape. Version 1 is the first:
- * fields added later must get their earlier meaning here, so delete and refresh keep working.
+ * State as stored by any version of this provider, in the current shape. Fields added later get
+ * their earlier meaning here, so that delete and refresh keep working on old state: version 1
+ * had no auth mode (OpenTok), no type (S3) and no verify (on).
  */
 function stateFromStored(stored: TargetState): TargetState {
     const raw = stored as unknown as Record<string, unknown>;
-    const state: TargetState = {
-        apiKey: String(raw.apiKey),
-        apiSecret: raw.apiSecret as string,
-        apiUrl: (raw.apiUrl as string | undefined) ?? defaultApiUrl,
-        type: (raw.type as TargetState["type"] | undefined) ?? "s3",
-        bucket: raw.bucket as string,
-        accessKey: raw.accessKey as string,
-        secretKey: raw.secretKey as string,
-        sse: (raw.sse as TargetState["sse"] | undefined) ?? "s3",
-        fallback: raw.fallback as TargetState["fallback"],
-        verify: (raw.verify as boolean | undefined) ?? true,
-    };
-    if (typeof raw.endpoint === "string") {
-        state.endpoint = raw.endpoint;
+    const state: Record<string, unknown> = {};
+    for (const name of knownInputNames) {
+        if (raw[name] !== undefined && raw[name] !== null) {
+            state[name] = raw[name];
+        }
     }
-    return state;
+    if (state.apiKey !== undefined) {
+        state.apiKey = String(state.apiKey);
+    }
+    state.apiUrl ??= defaultApiUrls[authModeOf(state)];
+    state.type ??= "s3";
+    if (state.type === "s3") {
+        state.sse ??= "s3";
+    }
+    state.verify ??= true;
+    return state as unknown as TargetState;
 }
 
 /** Retry policy, and every secret in play, so that no error can carry one. */
@@ -133,25 +147,39 @@ function requestOptions(...holders: TargetInputs[]): RequestOptions {
     return { policy: retryPolicyFromEnvironment(), secrets: holders.flatMap(secretValuesOf) };
 }
 
-function credentialsOf(inputs: TargetInputs): ProjectCredentials {
-    return { apiUrl: inputs.apiUrl, apiKey: inputs.apiKey, apiSecret: inputs.apiSecret };
+function credentialsOf(inputs: TargetInputs): ApiCredentials {
+    return authModeOf(inputs) === "vonage"
+        ? { mode: "vonage", apiUrl: inputs.apiUrl, applicationId: inputs.applicationId!, privateKey: inputs.privateKey! }
+        : { mode: "opentok", apiUrl: inputs.apiUrl, apiKey: inputs.apiKey!, apiSecret: inputs.apiSecret! };
 }
 
-function targetBody(inputs: TargetInputs): S3TargetBody {
-    const config: S3TargetBody["config"] = {
-        bucket: inputs.bucket,
-        accessKey: inputs.accessKey,
-        secretKey: inputs.secretKey,
-        sse: inputs.sse,
+/** The body, with its keys in the documented order and only the fields of the target's type. */
+function targetBody(inputs: TargetInputs): TargetBody {
+    if (inputs.type === "azure") {
+        const config: Extract<TargetBody, { type: "azure" }>["config"] = {
+            accountName: inputs.accountName!,
+            accountKey: inputs.accountKey!,
+            container: inputs.container!,
+        };
+        if (inputs.domain !== undefined) {
+            config.domain = inputs.domain;
+        }
+        return { type: "azure", config, fallback: inputs.fallback };
+    }
+    const config: Extract<TargetBody, { type: "s3" }>["config"] = {
+        bucket: inputs.bucket!,
+        accessKey: inputs.accessKey!,
+        secretKey: inputs.secretKey!,
+        sse: inputs.sse ?? "s3",
     };
     if (inputs.endpoint !== undefined) {
         config.endpoint = inputs.endpoint;
     }
-    return { type: inputs.type, config, fallback: inputs.fallback };
+    return { type: "s3", config, fallback: inputs.fallback };
 }
 
 /**
- * API keys whose target this process has set. Pulumi runs one provider host per deployment, so
+ * Projects (API keys or application IDs) whose target this process has set. Pulumi runs one provider host per deployment, so
  * this is "set in this deployment". It lives on globalThis because the host deserializes one
  * provider per distinct `__provider` text: old and new resources may run different copies.
  */

@@ -6,54 +6,78 @@ import { secretPropertyNames } from "./secrets";
 import type { FallbackMode, SseMode, TargetType } from "./validation";
 
 export interface ArchiveUploadTargetArgs {
-    /** The OpenTok project's API key (digits). Changing it replaces the resource. */
-    apiKey: pulumi.Input<string>;
-    /** The project's API secret; always stored as a secret. */
-    apiSecret: pulumi.Input<string>;
-    /** Base URL of the OpenTok REST API. Default `https://api.opentok.com`. Changing it replaces the resource. */
+    /** OpenTok project: its API key (digits). Give with `apiSecret`, or use `applicationId`. Changing it replaces the resource. */
+    apiKey?: pulumi.Input<string>;
+    /** The OpenTok project's API secret; always stored as a secret. */
+    apiSecret?: pulumi.Input<string>;
+    /** Vonage Video API application: its ID (a UUID). Give with `privateKey`, instead of `apiKey`. Changing it replaces the resource. */
+    applicationId?: pulumi.Input<string>;
+    /** The application's private key (PEM contents); always stored as a secret. */
+    privateKey?: pulumi.Input<string>;
+    /**
+     * Base URL of the API. Default `https://api.opentok.com` (OpenTok) or
+     * `https://video.api.vonage.com` (Vonage). Changing it replaces the resource.
+     */
     apiUrl?: pulumi.Input<string>;
-    /** Storage type. Default and only value for now: `"s3"`. */
+    /** Storage type: `"s3"` (default) or `"azure"`. Changing it is an update. */
     type?: pulumi.Input<TargetType>;
-    /** Name of the S3 bucket archives are uploaded to. */
-    bucket: pulumi.Input<string>;
-    /** Access key ID OpenTok uploads with; a long-lived IAM user key (not `ASIA...`). */
-    accessKey: pulumi.Input<string>;
-    /** Secret access key of `accessKey`; always stored as a secret. */
-    secretKey: pulumi.Input<string>;
-    /** Base URL of S3-compatible storage other than AWS, with protocol, e.g. `https://storage.googleapis.com`. */
+    /** S3: the bucket archives are uploaded to. */
+    bucket?: pulumi.Input<string>;
+    /** S3: access key ID OpenTok uploads with; a long-lived IAM user key (not `ASIA...`). */
+    accessKey?: pulumi.Input<string>;
+    /** S3: secret access key of `accessKey`; always stored as a secret. */
+    secretKey?: pulumi.Input<string>;
+    /** S3: base URL of S3-compatible storage other than AWS, with protocol, e.g. `https://storage.googleapis.com`. */
     endpoint?: pulumi.Input<string>;
-    /** `"s3"` (default) asks for SSE-S3 (AES256); `"none"` asks for no server-side encryption. */
+    /** S3: `"s3"` (default) asks for SSE-S3 (AES256); `"none"` asks for no server-side encryption. */
     sse?: pulumi.Input<SseMode>;
+    /** Azure: the storage account name. */
+    accountName?: pulumi.Input<string>;
+    /** Azure: the storage account's access key; always stored as a secret. */
+    accountKey?: pulumi.Input<string>;
+    /** Azure: the blob container archives are uploaded to. */
+    container?: pulumi.Input<string>;
+    /** Azure: the blob service's domain, when not the default. */
+    domain?: pulumi.Input<string>;
     /**
      * Where an archive goes if its upload fails; required, no default: `"none"` loses it,
-     * `"opentok"` keeps it in the OpenTok cloud for 72 hours.
+     * `"opentok"` (or `"vonage"`: either spelling) keeps it in the OpenTok cloud for 72 hours.
      */
     fallback: pulumi.Input<FallbackMode>;
     /**
-     * Before setting the target, upload one small probe object with the target's own keys (and
-     * SSE-S3 when `sse` is "s3") and fail if S3 refuses it or does not confirm the encryption.
-     * Default true.
+     * S3 targets: before setting the target, upload one small probe object with the target's own
+     * keys (and SSE-S3 when `sse` is "s3") and fail if S3 refuses it or does not confirm the
+     * encryption. Default true.
      */
     verify?: pulumi.Input<boolean>;
 }
 
 export class ArchiveUploadTarget extends pulumi.dynamic.Resource {
-    declare readonly apiKey: pulumi.Output<string>;
-    declare readonly apiSecret: pulumi.Output<string>;
+    declare readonly apiKey: pulumi.Output<string | undefined>;
+    declare readonly apiSecret: pulumi.Output<string | undefined>;
+    declare readonly applicationId: pulumi.Output<string | undefined>;
+    declare readonly privateKey: pulumi.Output<string | undefined>;
     declare readonly apiUrl: pulumi.Output<string>;
     declare readonly type: pulumi.Output<TargetType>;
-    declare readonly bucket: pulumi.Output<string>;
-    declare readonly accessKey: pulumi.Output<string>;
-    declare readonly secretKey: pulumi.Output<string>;
+    declare readonly bucket: pulumi.Output<string | undefined>;
+    declare readonly accessKey: pulumi.Output<string | undefined>;
+    declare readonly secretKey: pulumi.Output<string | undefined>;
     declare readonly endpoint: pulumi.Output<string | undefined>;
-    declare readonly sse: pulumi.Output<SseMode>;
+    declare readonly sse: pulumi.Output<SseMode | undefined>;
+    declare readonly accountName: pulumi.Output<string | undefined>;
+    declare readonly accountKey: pulumi.Output<string | undefined>;
+    declare readonly container: pulumi.Output<string | undefined>;
+    declare readonly domain: pulumi.Output<string | undefined>;
     declare readonly fallback: pulumi.Output<FallbackMode>;
     declare readonly verify: pulumi.Output<boolean>;
 
     constructor(name: string, args: ArchiveUploadTargetArgs, opts?: pulumi.CustomResourceOptions) {
+        // Every input is passed, so that every output exists on the resource (undefined ones too).
         const props: Record<string, unknown> = {
             apiKey: args.apiKey,
             apiSecret: args.apiSecret,
+            applicationId: args.applicationId,
+            privateKey: args.privateKey,
             apiUrl: args.apiUrl,
             type: args.type,
             bucket: args.bucket,
@@ -61,6 +85,10 @@ export class ArchiveUploadTarget extends pulumi.dynamic.Resource {
             secretKey: args.secretKey,
             endpoint: args.endpoint,
             sse: args.sse,
+            accountName: args.accountName,
+            accountKey: args.accountKey,
+            container: args.container,
+            domain: args.domain,
             fallback: args.fallback,
             verify: args.verify,
         };

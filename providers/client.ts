@@ -1,26 +1,24 @@
 // HTTP client for the project's archive upload target:
-//   PUT    <apiUrl>/v2/project/<apiKey>/archive/storage   sets (or replaces) the target
-//   DELETE <apiUrl>/v2/project/<apiKey>/archive/storage   removes it (404: none was set)
+//   PUT    <apiUrl>/v2/project/<apiKey or applicationId>/archive/storage   sets (or replaces) it
+//   DELETE <apiUrl>/v2/project/<apiKey or applicationId>/archive/storage   removes it (404: none was set)
 // Every request has a timeout and a fresh token; network errors, 429 and 5xx are retried with
 // exponential backoff and full jitter within a bounded number of attempts and total time.
 
 import axios, { AxiosResponse } from "axios";
 import { OpenTokApiError, OpenTokUnreachableError } from "./errors";
-import { projectToken } from "./jwt";
+import { applicationToken, projectToken } from "./jwt";
 import { redact } from "./secrets";
+import type { AuthMode, FallbackMode } from "./validation";
 
-export interface ProjectCredentials {
-    apiUrl: string;
-    apiKey: string;
-    apiSecret: string;
-}
+/** Who calls the API: an OpenTok project (key + secret) or a Vonage application (ID + private key). */
+export type ApiCredentials = { apiUrl: string } & (
+    { mode: "opentok"; apiKey: string; apiSecret: string } | { mode: "vonage"; applicationId: string; privateKey: string }
+);
 
-/** The JSON body of PUT .../archive/storage for an S3 target. */
-export interface S3TargetBody {
-    type: "s3";
-    config: { bucket: string; accessKey: string; secretKey: string; sse: "s3" | "none"; endpoint?: string };
-    fallback: "none" | "opentok";
-}
+/** The JSON body of PUT .../archive/storage. */
+export type TargetBody =
+    | { type: "s3"; config: { bucket: string; accessKey: string; secretKey: string; sse: "s3" | "none"; endpoint?: string }; fallback: FallbackMode }
+    | { type: "azure"; config: { accountName: string; accountKey: string; container: string; domain?: string }; fallback: FallbackMode };
 
 export interface RetryPolicy {
     /** Time allowed for one request, connection to last byte. */
@@ -67,8 +65,8 @@ export function retryPolicyFromEnvironment(env: NodeJS.ProcessEnv = process.env)
     };
 }
 
-export function archiveStoragePath(apiKey: string): string {
-    return `/v2/project/${encodeURIComponent(apiKey)}/archive/storage`;
+export function archiveStoragePath(projectId: string): string {
+    return `/v2/project/${encodeURIComponent(projectId)}/archive/storage`;
 }
 
 export interface RequestOptions {
@@ -77,26 +75,38 @@ export interface RequestOptions {
     secrets: readonly string[];
 }
 
+function projectIdOf(credentials: ApiCredentials): string {
+    return credentials.mode === "opentok" ? credentials.apiKey : credentials.applicationId;
+}
+
+/** A fresh token for each request and each retry, in the header each API expects. */
+function authHeaders(credentials: ApiCredentials): Record<string, string> {
+    return credentials.mode === "opentok"
+        ? { "X-OPENTOK-AUTH": projectToken(credentials.apiKey, credentials.apiSecret) }
+        : { Authorization: `Bearer ${applicationToken(credentials.applicationId, credentials.privateKey)}` };
+}
+
 /** Sets the project's archive upload target; a target already set is replaced. */
-export async function putArchiveStorage(credentials: ProjectCredentials, body: S3TargetBody, options: RequestOptions): Promise<void> {
+export async function putArchiveStorage(credentials: ApiCredentials, body: TargetBody, options: RequestOptions): Promise<void> {
     await send("PUT", credentials, body, options);
 }
 
 /** Removes the project's archive upload target. Returns false when none was set (404). */
-export async function deleteArchiveStorage(credentials: ProjectCredentials, options: RequestOptions): Promise<boolean> {
+export async function deleteArchiveStorage(credentials: ApiCredentials, options: RequestOptions): Promise<boolean> {
     const response = await send("DELETE", credentials, undefined, options);
     return response.status !== 404;
 }
 
 async function send(
     method: "PUT" | "DELETE",
-    credentials: ProjectCredentials,
-    body: S3TargetBody | undefined,
+    credentials: ApiCredentials,
+    body: TargetBody | undefined,
     { policy, secrets }: RequestOptions,
 ): Promise<AxiosResponse<string>> {
-    const path = archiveStoragePath(credentials.apiKey);
+    const mode: AuthMode = credentials.mode;
+    const path = archiveStoragePath(projectIdOf(credentials));
     const url = credentials.apiUrl.replace(/\/+$/, "") + path;
-    const allSecrets = [...secrets, credentials.apiSecret, ...(body ? [body.config.secretKey] : [])];
+    const allSecrets = [...secrets, credentials.mode === "opentok" ? credentials.apiSecret : credentials.privateKey];
     const safe = (text: string) => redact(text, allSecrets);
     const started = Date.now();
     const data = body === undefined ? undefined : JSON.stringify(body);
@@ -109,7 +119,7 @@ async function send(
                 url,
                 data,
                 headers: {
-                    "X-OPENTOK-AUTH": projectToken(credentials.apiKey, credentials.apiSecret),
+                    ...authHeaders(credentials),
                     Accept: "application/json",
                     ...(data === undefined ? {} : { "Content-Type": "application/json" }),
                 },
@@ -130,7 +140,7 @@ async function send(
             if ((response.status >= 200 && response.status < 300) || (method === "DELETE" && response.status === 404)) {
                 return response;
             }
-            throw new OpenTokApiError(method, path, response.status, safe(apiMessage(response)), attempt);
+            throw new OpenTokApiError(method, path, response.status, safe(apiMessage(response)), attempt, mode);
         }
 
         const elapsed = Date.now() - started;
@@ -147,7 +157,7 @@ async function send(
                 retryAfterMs !== undefined && outOfTime
                     ? ` (Retry-After asked for ${Math.ceil(retryAfterMs / 1000)} s more than the retry budget allows)`
                     : "";
-            throw new OpenTokApiError(method, path, response.status, safe(apiMessage(response)) + why, attempt);
+            throw new OpenTokApiError(method, path, response.status, safe(apiMessage(response)) + why, attempt, mode);
         }
         await sleep(waitMs);
     }

@@ -1,7 +1,7 @@
 // Typed errors of the archive upload target. Their messages say what failed and what to do, and
 // are built only from values that are safe to print: no secret reaches them (see secrets.ts).
 
-import type { CheckFailure } from "./validation";
+import type { AuthMode, CheckFailure } from "./validation";
 
 /**
  * Base of every error the provider throws. It sets `message`, `name` and `stack` itself and
@@ -36,10 +36,11 @@ export class OpenTokApiError extends ArchiveUploadTargetError {
         readonly status: number,
         readonly apiMessage: string,
         readonly attempts: number,
+        readonly mode: AuthMode = "opentok",
     ) {
         super(
             `${method} ${path} failed with ${status}${apiMessage ? `: ${apiMessage}` : ""}` +
-                `${attempts > 1 ? ` (after ${attempts} attempts)` : ""}. ${hintFor(status)}`,
+                `${attempts > 1 ? ` (after ${attempts} attempts)` : ""}. ${hintFor(status, mode)}`,
             "OpenTokApiError",
         );
     }
@@ -62,15 +63,17 @@ export class OpenTokUnreachableError extends ArchiveUploadTargetError {
     }
 }
 
-function hintFor(status: number): string {
+function hintFor(status: number, mode: AuthMode): string {
     switch (status) {
         case 400:
             return "The API rejected the request body: check bucket, accessKey, secretKey, endpoint, sse and fallback against the message above.";
         case 401:
         case 403:
-            return "Check apiKey and apiSecret: both must belong to the same OpenTok project, and the secret must be current.";
+            return mode === "opentok"
+                ? "Check apiKey and apiSecret: both must belong to the same OpenTok project, and the secret must be current."
+                : "Check applicationId and privateKey: the key must be that Vonage application's, and the application must have Video enabled.";
         case 404:
-            return "Check apiKey and apiUrl: the API knows no such project or path.";
+            return `Check ${mode === "opentok" ? "apiKey" : "applicationId"} and apiUrl: the API knows no such project or path.`;
         case 429:
             return "The API is rate-limiting this account; wait and run the update again.";
         default:

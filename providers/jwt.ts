@@ -1,18 +1,30 @@
-// Project tokens for the OpenTok REST API: X-OPENTOK-AUTH, an HS256 JWT signed with the
-// project's API secret (OpenTok REST API docs; opentok-node lib/generateJwt.js).
+// Tokens for the two APIs that set an archive upload target:
+// - OpenTok: X-OPENTOK-AUTH, an HS256 JWT signed with the project's API secret (OpenTok REST API
+//   docs; opentok-node lib/generateJwt.js);
+// - Vonage Video API: Authorization: Bearer, an RS256 JWT signed with the application's private
+//   key, made by @vonage/jwt (application_id, iat, exp, jti).
 
 import { randomUUID } from "crypto";
 import * as jwt from "jsonwebtoken";
 
 /**
- * How long a token lives. The API accepts at most 5 minutes; 3 leaves room for a client clock
- * that runs a little fast, which the API does not forgive (opentok-ruby issue #185).
+ * How long a token lives. The OpenTok API accepts at most 5 minutes; 3 leaves room for a client
+ * clock that runs a little fast, which the API does not forgive (opentok-ruby issue #185).
  */
 export const tokenLifetimeSeconds = 180;
 
-/** Signs a fresh project token. Call once per request: a token is never reused. */
+/** Signs a fresh OpenTok project token. Call once per request: a token is never reused. */
 export function projectToken(apiKey: string, apiSecret: string, now: Date = new Date()): string {
     const iat = Math.floor(now.getTime() / 1000);
     const claims = { iss: apiKey, ist: "project", iat, exp: iat + tokenLifetimeSeconds, jti: randomUUID() };
     return jwt.sign(claims, apiSecret, { algorithm: "HS256", header: { alg: "HS256", typ: "JWT" } });
+}
+
+/** Signs a fresh Vonage application token. Call once per request. */
+export function applicationToken(applicationId: string, privateKey: string): string {
+    // Loaded here: the package's exports map hides the file path the closure serializer would
+    // otherwise write into __provider, and only Vonage-mode targets need it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const vonage: typeof import("@vonage/jwt") = require("@vonage/jwt");
+    return vonage.tokenGenerate(applicationId, privateKey, { ttl: tokenLifetimeSeconds });
 }

@@ -4,8 +4,8 @@
 
 import type { PutObjectCommandOutput } from "@aws-sdk/client-s3";
 import { ArchiveUploadTargetError } from "./errors";
-import { redact } from "./secrets";
-import type { TargetInputs } from "./validation";
+import { redact, secretValuesOf } from "./secrets";
+import { projectIdOf, TargetInputs } from "./validation";
 
 export interface PreflightPolicy {
     /** How long to keep retrying errors that a brand-new key or policy produces while AWS propagates it. */
@@ -33,8 +33,8 @@ export function preflightPolicyFromEnvironment(env: NodeJS.ProcessEnv = process.
 }
 
 /** The one object a probe writes, under the prefix OpenTok writes archives to (`<apiKey>/`). */
-export function probeKey(apiKey: string): string {
-    return `${apiKey}/opentok-archive-storage-preflight/probe.txt`;
+export function probeKey(projectId: string): string {
+    return `${projectId}/opentok-archive-storage-preflight/probe.txt`;
 }
 
 /** The upload failed: the message says what failed and what to fix, without any secret. */
@@ -66,12 +66,12 @@ export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy
         region: "us-east-1",
         // The bucket may be in any region: follow S3's redirect to the right one.
         followRegionRedirects: true,
-        credentials: { accessKeyId: target.accessKey, secretAccessKey: target.secretKey },
+        credentials: { accessKeyId: target.accessKey!, secretAccessKey: target.secretKey! },
         ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint, forcePathStyle: true }),
         maxAttempts: 2,
         requestHandler: { requestTimeout: policy.timeoutMs, connectionTimeout: policy.timeoutMs },
     });
-    const key = probeKey(target.apiKey);
+    const key = probeKey(projectIdOf(target));
     const where = `s3://${target.bucket}/${key}${target.endpoint === undefined ? "" : ` at ${target.endpoint}`}`;
     const started = Date.now();
     try {
@@ -94,7 +94,7 @@ export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy
                     await new Promise((resolve) => setTimeout(resolve, policy.retryDelayMs));
                     continue;
                 }
-                const safeMessage = redact(errorMessage(e), [target.secretKey, target.apiSecret]);
+                const safeMessage = redact(errorMessage(e), secretValuesOf(target));
                 throw new PreflightError(explain(code, safeMessage, target, where, waited), code);
             }
             if (target.sse === "s3" && output.ServerSideEncryption !== "AES256") {

@@ -2,7 +2,7 @@
 // out of every message that leaves the provider (errors, logs, check failures).
 
 /** Input and output properties whose values are credentials: secret in state, never printed. */
-export const secretPropertyNames = ["apiSecret", "secretKey"] as const;
+export const secretPropertyNames = ["apiSecret", "secretKey", "privateKey", "accountKey"] as const;
 
 export type SecretPropertyName = (typeof secretPropertyNames)[number];
 
@@ -19,6 +19,9 @@ export function secretValuesOf(props: object): string[] {
         const value = (props as Record<string, unknown>)[name];
         if (typeof value === "string" && value !== "") {
             values.push(value);
+            // A multi-line secret (a PEM key) could leak one line at a time; its armour
+            // ("-----BEGIN PRIVATE KEY-----") is not secret.
+            values.push(...value.split(/\r?\n/).filter((line) => line.length >= 16 && !line.startsWith("-----")));
         }
     }
     return values;

@@ -1,32 +1,48 @@
 // Validation of ArchiveUploadTarget inputs, as data: every rule yields a failure that names the
 // property, says what was given and what is allowed. Runs in `check`, before any request.
 
+import { createPrivateKey } from "crypto";
 import { isSecretProperty } from "./secrets";
 import { isUnknown } from "./unknown";
 
-export const targetTypes = ["s3"] as const;
+export const targetTypes = ["s3", "azure"] as const;
 export const sseModes = ["s3", "none"] as const;
-export const fallbackModes = ["none", "opentok"] as const;
+/** Accepted spellings. The docs disagree on "opentok" and "vonage"; each API is sent its own. */
+export const fallbackModes = ["none", "opentok", "vonage"] as const;
+export const authModes = ["opentok", "vonage"] as const;
 
 export type TargetType = (typeof targetTypes)[number];
 export type SseMode = (typeof sseModes)[number];
 export type FallbackMode = (typeof fallbackModes)[number];
+/** "opentok": API key + secret, HS256 in X-OPENTOK-AUTH. "vonage": application ID + private key, RS256 Bearer. */
+export type AuthMode = (typeof authModes)[number];
 
-export const defaultApiUrl = "https://api.opentok.com";
+export const defaultApiUrls: Record<AuthMode, string> = { opentok: "https://api.opentok.com", vonage: "https://video.api.vonage.com" };
+export const defaultApiUrl = defaultApiUrls.opentok;
 
 /** The resolved inputs of an archive upload target, with defaults applied. Also its state. */
 export interface TargetInputs {
-    apiKey: string;
-    apiSecret: string;
+    /** OpenTok auth: the project's API key and secret. */
+    apiKey?: string;
+    apiSecret?: string;
+    /** Vonage Video API auth: the application's ID and private key. */
+    applicationId?: string;
+    privateKey?: string;
     apiUrl: string;
     type: TargetType;
-    bucket: string;
-    accessKey: string;
-    secretKey: string;
+    /** S3 targets. */
+    bucket?: string;
+    accessKey?: string;
+    secretKey?: string;
     endpoint?: string;
-    sse: SseMode;
+    sse?: SseMode;
+    /** Azure targets. */
+    accountName?: string;
+    accountKey?: string;
+    container?: string;
+    domain?: string;
     fallback: FallbackMode;
-    /** Upload a probe object with the target's keys before setting the target. */
+    /** Upload a probe object with the target's keys before setting the target (S3 targets). */
     verify: boolean;
 }
 
@@ -35,22 +51,48 @@ export interface CheckFailure {
     reason: string;
 }
 
-const knownInputNames: readonly (keyof TargetInputs)[] = [
-    "apiKey",
-    "apiSecret",
+const authInputNames: Record<AuthMode, readonly (keyof TargetInputs)[]> = {
+    opentok: ["apiKey", "apiSecret"],
+    vonage: ["applicationId", "privateKey"],
+};
+const typeInputNames: Record<TargetType, readonly (keyof TargetInputs)[]> = {
+    s3: ["bucket", "accessKey", "secretKey", "endpoint", "sse"],
+    azure: ["accountName", "accountKey", "container", "domain"],
+};
+const requiredTypeInputs: Record<TargetType, string> = { s3: "bucket, accessKey and secretKey", azure: "accountName, accountKey and container" };
+
+export const knownInputNames: readonly (keyof TargetInputs)[] = [
+    ...authInputNames.opentok,
+    ...authInputNames.vonage,
     "apiUrl",
     "type",
-    "bucket",
-    "accessKey",
-    "secretKey",
-    "endpoint",
-    "sse",
+    ...typeInputNames.s3,
+    ...typeInputNames.azure,
     "fallback",
     "verify",
 ];
 
 /** Inputs the provider manages itself and that callers never set. */
 const reservedInputNames = ["__provider"];
+
+/** The auth mode inputs (or state) are in: Vonage when an application is given, else OpenTok. */
+export function authModeOf(inputs: { applicationId?: unknown; privateKey?: unknown }): AuthMode {
+    return isGiven(inputs.applicationId) || isGiven(inputs.privateKey) ? "vonage" : "opentok";
+}
+
+/** The project the target belongs to, and its id: the API key, or the application ID. */
+export function projectIdOf(inputs: { apiKey?: unknown; applicationId?: unknown }): string {
+    return String(isGiven(inputs.applicationId) ? inputs.applicationId : inputs.apiKey);
+}
+
+/** The spelling of `fallback` each API documents: OpenTok's docs say "opentok", Vonage's "vonage". */
+export function fallbackFor(mode: AuthMode, fallback: FallbackMode): FallbackMode {
+    return fallback === "none" ? "none" : mode === "vonage" ? "vonage" : "opentok";
+}
+
+function isGiven(value: unknown): boolean {
+    return value !== undefined && value !== null && value !== "";
+}
 
 /**
  * Validates raw inputs and applies defaults. In `check` (`allowUnknown`), values unknown at
@@ -82,29 +124,87 @@ export function checkInputs(
         }
     }
 
-    const apiKey = typeof news.apiKey === "number" ? String(news.apiKey) : news.apiKey;
-    inputs.apiKey = apiKey;
-    requiredString("apiKey", apiKey, fail, (value) => {
-        if (!/^[0-9]{1,32}$/.test(value)) {
-            return `must be the project's numeric OpenTok API key (digits only, as shown in the Vonage Video dashboard), but was ${showValue("apiKey", value)}`;
-        }
-        return undefined;
-    });
+    // Auth: OpenTok (apiKey + apiSecret) or Vonage Video API (applicationId + privateKey).
+    const openTokGiven = authInputNames.opentok.filter((n) => isGiven(news[n]));
+    const vonageGiven = authInputNames.vonage.filter((n) => isGiven(news[n]));
+    const mode = authModeOf(news);
+    if (openTokGiven.length > 0 && vonageGiven.length > 0) {
+        fail(
+            vonageGiven[0]!,
+            `cannot be given together with ${openTokGiven.join(" and ")}: give either apiKey and apiSecret (an OpenTok project) or applicationId and privateKey (a Vonage Video API application), not both`,
+        );
+    }
+    const otherMode =
+        mode === "vonage" ? "apiKey and apiSecret (an OpenTok project)" : "applicationId and privateKey (a Vonage Video API application)";
+    const missingAuth = `is required but was not given; give ${authInputNames[mode].join(" and ")}, or instead ${otherMode}`;
+    if (mode === "opentok") {
+        const apiKey = typeof news.apiKey === "number" ? String(news.apiKey) : news.apiKey;
+        inputs.apiKey = apiKey;
+        requiredString("apiKey", apiKey, fail, apiKeyRule, missingAuth);
+        inputs.apiSecret = news.apiSecret;
+        requiredString("apiSecret", news.apiSecret, fail, credentialRule("the project's API secret"), missingAuth);
+    } else {
+        const applicationId =
+            typeof news.applicationId === "string" && !isUnknown(news.applicationId) ? news.applicationId.toLowerCase() : news.applicationId;
+        inputs.applicationId = applicationId;
+        requiredString("applicationId", applicationId, fail, applicationIdRule, missingAuth);
+        inputs.privateKey = news.privateKey;
+        requiredString("privateKey", news.privateKey, fail, privateKeyRule, missingAuth);
+    }
 
-    inputs.apiSecret = news.apiSecret;
-    requiredString("apiSecret", news.apiSecret, fail, credentialRule("the project's API secret"));
-
-    inputs.apiUrl = withDefault(news.apiUrl, defaultApiUrl);
+    inputs.apiUrl = withDefault(news.apiUrl, defaultApiUrls[mode]);
     requiredString("apiUrl", inputs.apiUrl, fail, (value) => baseUrlRule("apiUrl", value));
 
     inputs.type = withDefault(news.type, "s3");
-    requiredString("type", inputs.type, fail, (value) => {
-        if (value === "azure") {
-            return `"azure" is not supported yet; the supported types are ${quoteList(targetTypes)}`;
-        }
-        return oneOf("type", value, targetTypes);
-    });
+    requiredString("type", inputs.type, fail, (value) => oneOf("type", value, targetTypes));
+    const type = inputs.type as TargetType;
 
+    if (type === "s3" || type === "azure") {
+        const other: TargetType = type === "s3" ? "azure" : "s3";
+        for (const name of typeInputNames[other]) {
+            if (isGiven(news[name])) {
+                fail(
+                    name,
+                    `is an input of ${other === "s3" ? "S3" : "Azure"} targets; with type ${JSON.stringify(type)} give ${requiredTypeInputs[type]}`,
+                );
+            }
+        }
+    }
+    if (type === "s3") {
+        checkS3Inputs(news, inputs, fail);
+    } else if (type === "azure") {
+        checkAzureInputs(news, inputs, fail);
+    }
+
+    if (news.fallback === undefined || news.fallback === null || news.fallback === "") {
+        inputs.fallback = news.fallback;
+        fail(
+            "fallback",
+            `is required, with no default on purpose: "none" means an archive whose upload fails is lost, "opentok" (or "vonage") means it stays in the OpenTok cloud (outside your bucket) for 72 hours`,
+        );
+    } else {
+        requiredString("fallback", news.fallback, fail, (value) => oneOf("fallback", value, fallbackModes));
+        const valid = typeof news.fallback === "string" && (fallbackModes as readonly string[]).includes(news.fallback);
+        inputs.fallback = valid ? fallbackFor(mode, news.fallback as FallbackMode) : news.fallback;
+    }
+
+    inputs.verify = news.verify === undefined || news.verify === null ? true : news.verify;
+    if (!isUnknown(inputs.verify) && typeof inputs.verify !== "boolean") {
+        fail("verify", `must be true or false, but was ${JSON.stringify(inputs.verify)}`);
+    }
+
+    for (const urlProperty of ["apiUrl", "endpoint"] as const) {
+        const value = inputs[urlProperty];
+        if (typeof value === "string" && !isUnknown(value) && value.endsWith("/")) {
+            inputs[urlProperty] = value.replace(/\/+$/, "");
+        }
+    }
+    return { inputs: inputs as unknown as TargetInputs, failures };
+}
+
+type Fail = (property: string, reason: string) => void;
+
+function checkS3Inputs(news: Record<string, unknown>, inputs: Record<string, unknown>, fail: Fail) {
     inputs.bucket = news.bucket;
     requiredString("bucket", news.bucket, fail, bucketNameRule);
 
@@ -129,39 +229,81 @@ export function checkInputs(
         }
         return oneOf("sse", value, sseModes);
     });
+}
 
-    inputs.fallback = news.fallback;
-    if (news.fallback === undefined || news.fallback === null || news.fallback === "") {
-        fail(
-            "fallback",
-            `is required, with no default on purpose: "none" means an archive whose upload fails is lost, "opentok" means it stays in the OpenTok cloud (outside your bucket) for 72 hours`,
-        );
-    } else {
-        requiredString("fallback", news.fallback, fail, (value) => oneOf("fallback", value, fallbackModes));
-    }
+/** Azure Blob Storage naming rules (storage account names; container names). */
+function checkAzureInputs(news: Record<string, unknown>, inputs: Record<string, unknown>, fail: Fail) {
+    inputs.accountName = news.accountName;
+    requiredString("accountName", news.accountName, fail, (value) =>
+        /^[a-z0-9]{3,24}$/.test(value)
+            ? undefined
+            : `must be an Azure storage account name, 3 to 24 lowercase letters and digits, but was ${showValue("accountName", value)}`,
+    );
 
-    inputs.verify = news.verify === undefined || news.verify === null ? true : news.verify;
-    if (!isUnknown(inputs.verify) && typeof inputs.verify !== "boolean") {
-        fail("verify", `must be true or false, but was ${JSON.stringify(inputs.verify)}`);
-    }
-
-    for (const urlProperty of ["apiUrl", "endpoint"] as const) {
-        const value = inputs[urlProperty];
-        if (typeof value === "string" && !isUnknown(value) && value.endsWith("/")) {
-            inputs[urlProperty] = value.replace(/\/+$/, "");
+    inputs.accountKey = news.accountKey;
+    requiredString("accountKey", news.accountKey, fail, (value) => {
+        const reason = credentialRule("the storage account's access key")(value);
+        if (reason !== undefined) {
+            return reason;
         }
+        return /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? undefined : "must be the storage account's access key, in base64 as the Azure portal shows it";
+    });
+
+    inputs.container = news.container;
+    requiredString("container", news.container, fail, (value) => {
+        const allowed = "3 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit, with no two hyphens in a row";
+        return /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(value) && !value.includes("--")
+            ? undefined
+            : `must be an Azure container name, ${allowed}, but was ${showValue("container", value)}`;
+    });
+
+    if (news.domain !== undefined && news.domain !== null) {
+        inputs.domain = news.domain;
+        requiredString("domain", news.domain, fail, (value) =>
+            /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i.test(value)
+                ? undefined
+                : `must be a host name without protocol or path, such as "blob.core.windows.net", but was ${showValue("domain", value)}`,
+        );
     }
-    return { inputs: inputs as unknown as TargetInputs, failures };
+}
+
+function apiKeyRule(value: string): string | undefined {
+    if (!/^[0-9]{1,32}$/.test(value)) {
+        return `must be the project's numeric OpenTok API key (digits only, as shown in the Vonage Video dashboard), but was ${showValue("apiKey", value)}`;
+    }
+    return undefined;
+}
+
+function applicationIdRule(value: string): string | undefined {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) {
+        return `must be the Vonage application ID, a UUID such as "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", but was ${showValue("applicationId", value)}`;
+    }
+    return undefined;
+}
+
+function privateKeyRule(value: string): string | undefined {
+    const howTo = "give the key's contents, not its path (for example: pulumi config set --secret privateKey < private.key)";
+    if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(value)) {
+        return `must be the application's private key in PEM form (-----BEGIN PRIVATE KEY-----); ${howTo}`;
+    }
+    try {
+        if (createPrivateKey(value).asymmetricKeyType !== "rsa") {
+            return "must be an RSA private key: the Vonage Video API signs with RS256";
+        }
+    } catch {
+        return `must be a PEM private key that can be read, but it cannot be parsed; ${howTo}`;
+    }
+    return undefined;
 }
 
 type Rule = (value: string) => string | undefined;
 
-function requiredString(property: string, value: unknown, fail: (property: string, reason: string) => void, rule: Rule) {
+function requiredString(property: string, value: unknown, fail: Fail, rule: Rule, missing = "is required but was not given") {
     if (isUnknown(value)) {
         return;
     }
     if (value === undefined || value === null || value === "") {
-        fail(property, "is required but was not given");
+        fail(property, missing);
         return;
     }
     if (typeof value !== "string") {

@@ -7,11 +7,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArchiveUploadTarget, fallbackModes, FallbackMode, sseModes, SseMode } from "../providers";
 
 export interface ArchiveStorageArgs {
-    /** The OpenTok project whose archives this stores. */
+    /**
+     * The project whose archives this stores: an OpenTok project (apiKey + apiSecret) or a
+     * Vonage Video API application (applicationId + privateKey).
+     */
     opentok: {
-        apiKey: pulumi.Input<string>;
-        apiSecret: pulumi.Input<string>;
-        /** Default `https://api.opentok.com`. */
+        apiKey?: pulumi.Input<string>;
+        apiSecret?: pulumi.Input<string>;
+        applicationId?: pulumi.Input<string>;
+        privateKey?: pulumi.Input<string>;
+        /** Default: the API of the credentials given. */
         apiUrl?: pulumi.Input<string>;
     };
     /** `"s3"`: OpenTok asks for SSE-S3 and the bucket refuses any other upload. `"none"`: not asked. */
@@ -89,9 +94,7 @@ export class ArchiveStorage extends pulumi.ComponentResource {
         this.target = new ArchiveUploadTarget(
             `${name}-target`,
             {
-                apiKey: args.opentok.apiKey,
-                apiSecret: args.opentok.apiSecret,
-                apiUrl: args.opentok.apiUrl,
+                ...args.opentok,
                 bucket: bucketName,
                 accessKey: this.accessKey.id,
                 secretKey: this.accessKey.secret,

@@ -19,19 +19,33 @@ export function readStackSettings(): StackSettings {
     const stack = pulumi.getStack();
     const setWith = (key: string, value: string, secret = false) => `pulumi config set${secret ? " --secret" : ""} ${key} ${value} --stack ${stack}`;
 
-    const apiKey = opentok.get("apiKey");
-    if (!apiKey) {
-        throw new pulumi.RunError(
-            `Missing required configuration opentok:apiKey (the OpenTok project's API key). Set it with: ${setWith("opentok:apiKey", "<apiKey>")}`,
-        );
-    }
-    const apiSecret = opentok.getSecret("apiSecret");
-    if (apiSecret === undefined) {
-        throw new pulumi.RunError(
-            `Missing required configuration opentok:apiSecret (the OpenTok project's API secret). Set it with: ${setWith("opentok:apiSecret", "<apiSecret>", true)}`,
-        );
-    }
     const apiUrl = opentok.get("apiUrl");
+    const applicationId = opentok.get("applicationId");
+    let credentials: StackSettings["opentok"];
+    if (applicationId) {
+        // A Vonage Video API application.
+        const privateKey = opentok.getSecret("privateKey");
+        if (privateKey === undefined) {
+            throw new pulumi.RunError(
+                `Missing required configuration opentok:privateKey (the private key of Vonage application ${applicationId}). Set it with: pulumi config set --secret opentok:privateKey --stack ${stack} < private.key`,
+            );
+        }
+        credentials = { applicationId, privateKey, apiUrl };
+    } else {
+        const apiKey = opentok.get("apiKey");
+        if (!apiKey) {
+            throw new pulumi.RunError(
+                `Missing required configuration opentok:apiKey (the OpenTok project's API key), or opentok:applicationId for a Vonage Video API application. Set it with: ${setWith("opentok:apiKey", "<apiKey>")}`,
+            );
+        }
+        const apiSecret = opentok.getSecret("apiSecret");
+        if (apiSecret === undefined) {
+            throw new pulumi.RunError(
+                `Missing required configuration opentok:apiSecret (the OpenTok project's API secret). Set it with: ${setWith("opentok:apiSecret", "<apiSecret>", true)}`,
+            );
+        }
+        credentials = { apiKey, apiSecret, apiUrl };
+    }
 
     const oneOf = <T extends string>(key: string, allowed: readonly T[], fallbackValue?: T): T => {
         const value = project.get(key) ?? fallbackValue;
@@ -72,7 +86,7 @@ export function readStackSettings(): StackSettings {
     };
 
     return {
-        opentok: { apiKey, apiSecret, apiUrl },
+        opentok: credentials,
         sse: oneOf("sse", sseModes, "s3"),
         fallback: oneOf("fallback", fallbackModes),
         retentionDays: wholeNumber("retentionDays", 1),

@@ -32,7 +32,6 @@ const badValues: [string, unknown, RegExp][] = [
     ["apiUrl", "https://API.opentok.com", /canonical form "https:\/\/api.opentok.com"/],
     ["apiUrl", "https://api.opentok.com:443", /canonical form/],
     ["type", "gcs", /allowed values are "s3"/],
-    ["type", "azure", /not supported yet/],
     ["bucket", undefined, /is required/],
     ["bucket", "ab", /3 to 63.*has 2 characters/],
     ["bucket", "a".repeat(64), /has 64 characters/],

@@ -8,7 +8,7 @@ import * as path from "path";
 import { archiveUploadTargetProvider as provider, PreflightError, probeKey, TargetInputs } from "../providers";
 import { S3StandIn } from "./emulator/s3-stand-in";
 import { ProviderHost, serializedProvider } from "./harness/provider-host";
-import { apiSecret, fastRetryEnvironment, secretKey, useEmulator, validInputs } from "./support/fixtures";
+import { apiSecret, fastRetryEnvironment, OpenTokS3Inputs, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
 const S3rver = require("s3rver");
 
@@ -38,11 +38,11 @@ afterAll(async () => {
 });
 
 /** s3rver accepts the access key "S3RVER" (it does not check secret keys). */
-function againstS3rver(overrides: Partial<TargetInputs> = {}): TargetInputs {
+function againstS3rver(overrides: Partial<TargetInputs> = {}): OpenTokS3Inputs {
     return validInputs(emulator, { verify: true, endpoint: s3rverUrl, bucket: "acme-archives", accessKey: "S3RVER", sse: "none", ...overrides });
 }
 
-function againstStandIn(overrides: Partial<TargetInputs> = {}): TargetInputs {
+function againstStandIn(overrides: Partial<TargetInputs> = {}): OpenTokS3Inputs {
     return validInputs(emulator, { verify: true, endpoint: standIn.url, bucket: "acme-archives", sse: "s3", ...overrides });
 }
 

@@ -3,14 +3,14 @@
 
 import * as jwt from "jsonwebtoken";
 import { archiveUploadTargetProvider as provider, InvalidInputsError, TargetInputs, unknownValue } from "../providers";
-import { apiSecret, secretKey, useEmulator, validInputs } from "./support/fixtures";
+import { apiSecret, OpenTokS3Inputs, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
 const emulator = useEmulator();
 
-async function checked(inputs: object): Promise<TargetInputs> {
+async function checked(inputs: object): Promise<OpenTokS3Inputs> {
     const result = await provider.check!({} as TargetInputs, inputs as unknown as TargetInputs);
     expect(result.failures).toEqual([]);
-    return result.inputs!;
+    return result.inputs! as OpenTokS3Inputs;
 }
 
 describe("create", () => {

@@ -55,7 +55,7 @@ async function runProgram(stack: string, config: Record<string, string | undefin
             false,
         );
         const definedConfig = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Record<string, string>;
-        pulumi.runtime.setAllConfig(definedConfig, ["opentok:apiSecret"]);
+        pulumi.runtime.setAllConfig(definedConfig, ["opentok:apiSecret", "opentok:privateKey"]);
         // As Pulumi's language host does: the program runs inside the root stack resource.
         await pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation((args) => {
@@ -266,7 +266,29 @@ describe("stack settings", () => {
         });
     });
 
+    it("takes a Vonage Video API application instead of an OpenTok project", async () => {
+        const run = await runProgram("dev", {
+            ...dev,
+            "opentok:apiKey": undefined,
+            "opentok:apiSecret": undefined,
+            "opentok:applicationId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+            "opentok:privateKey": "-----BEGIN PRIVATE KEY-----\nstack-test\n-----END PRIVATE KEY-----\n",
+        });
+        expect(run.error).toBeUndefined();
+        const target = only(run, "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget").inputs;
+        expect(target).toMatchObject({
+            applicationId: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+            privateKey: { [secretSignature]: expect.any(String) },
+        });
+        expect(target.apiKey).toBeUndefined();
+    });
+
     it.each([
+        [
+            "opentok:privateKey",
+            { "opentok:apiKey": undefined, "opentok:applicationId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee" },
+            /Missing required configuration opentok:privateKey.*--secret opentok:privateKey/,
+        ],
         [
             "opentok:apiKey",
             { "opentok:apiKey": undefined },

@@ -19,6 +19,8 @@ export interface RecordedRequest {
     fault?: Fault["kind"];
     /** The client had closed the connection before the answer: it never saw `outcome`. */
     clientGaveUp?: boolean;
+    /** Which API's authentication the request used, when it verified. */
+    auth?: "opentok" | "vonage";
 }
 
 export interface StoredTarget {
@@ -43,6 +45,7 @@ export class OpenTokEmulator {
     readonly targets = new Map<string, StoredTarget>();
 
     private readonly projectSecrets = new Map<string, string>();
+    private readonly applicationKeys = new Map<string, string>();
     private readonly faults: Fault[] = [];
     private readonly seenTokenIds = new Set<string>();
     private readonly inFlight = new Set<Promise<void>>();
@@ -58,6 +61,12 @@ export class OpenTokEmulator {
     /** Registers a project the API knows, with its secret. */
     addProject(apiKey: string, apiSecret: string): this {
         this.projectSecrets.set(apiKey, apiSecret);
+        return this;
+    }
+
+    /** Registers a Vonage application the API knows, with its public key (PEM). */
+    addApplication(applicationId: string, publicKeyPem: string): this {
+        this.applicationKeys.set(applicationId, publicKeyPem);
         return this;
     }
 
@@ -241,6 +250,45 @@ export class OpenTokEmulator {
         return undefined;
     }
 
+    /** X-OPENTOK-AUTH: HS256 with the project's secret, iss = the API key, ist = project, at most 5 minutes. */
+    private verifyProjectToken(req: http.IncomingMessage, apiKey: string): jwt.JwtPayload | undefined {
+        const token = req.headers["x-opentok-auth"];
+        const secret = this.projectSecrets.get(apiKey);
+        if (typeof token !== "string" || secret === undefined) {
+            return undefined;
+        }
+        try {
+            const claims = jwt.verify(token, secret, { algorithms: ["HS256"] }) as jwt.JwtPayload;
+            const nowSeconds = Math.floor(Date.now() / 1000);
+            const valid =
+                claims.iss === apiKey &&
+                claims.ist === "project" &&
+                typeof claims.iat === "number" &&
+                typeof claims.exp === "number" &&
+                claims.exp - claims.iat <= maxTokenLifetimeSeconds &&
+                claims.iat <= nowSeconds + 5;
+            return valid ? claims : undefined;
+        } catch {
+            return undefined;
+        }
+    }
+
+    /** Authorization: Bearer: RS256 with the application's key, application_id = the path's ID. */
+    private verifyApplicationToken(req: http.IncomingMessage, applicationId: string): jwt.JwtPayload | undefined {
+        const header = req.headers.authorization ?? "";
+        const publicKey = this.applicationKeys.get(applicationId);
+        if (!header.startsWith("Bearer ") || publicKey === undefined) {
+            return undefined;
+        }
+        try {
+            const claims = jwt.verify(header.slice("Bearer ".length), publicKey, { algorithms: ["RS256"] }) as jwt.JwtPayload;
+            const valid = claims.application_id === applicationId && typeof claims.iat === "number" && typeof claims.exp === "number";
+            return valid ? claims : undefined;
+        } catch {
+            return undefined;
+        }
+    }
+
     private answer(res: http.ServerResponse, record: RecordedRequest, status: number, body: string, retryAfter?: string) {
         record.outcome = status;
         const headers: http.OutgoingHttpHeaders = { "Content-Type": "application/json" };
@@ -264,35 +312,16 @@ export class OpenTokEmulator {
         if (!match || !match[1]) {
             return error(404, "Not found");
         }
-        const apiKey = decodeURIComponent(match[1]);
-
-        const token = req.headers["x-opentok-auth"];
-        const secret = this.projectSecrets.get(apiKey);
-        if (typeof token !== "string" || secret === undefined) {
-            return error(403, "Authentication failed");
-        }
-        let claims: jwt.JwtPayload;
-        try {
-            claims = jwt.verify(token, secret, { algorithms: ["HS256"] }) as jwt.JwtPayload;
-        } catch {
-            return error(403, "Authentication failed");
-        }
-        const lifetime = (claims.exp ?? Infinity) - (claims.iat ?? 0);
-        const nowSeconds = Math.floor(Date.now() / 1000);
-        if (
-            claims.iss !== apiKey ||
-            claims.ist !== "project" ||
-            typeof claims.iat !== "number" ||
-            typeof claims.exp !== "number" ||
-            lifetime > maxTokenLifetimeSeconds ||
-            claims.iat > nowSeconds + 5 ||
-            typeof claims.jti !== "string" ||
-            this.seenTokenIds.has(claims.jti)
-        ) {
+        const projectId = decodeURIComponent(match[1]);
+        const mode = req.headers.authorization !== undefined ? "vonage" : "opentok";
+        const claims = mode === "vonage" ? this.verifyApplicationToken(req, projectId) : this.verifyProjectToken(req, projectId);
+        if (claims === undefined || typeof claims.jti !== "string" || this.seenTokenIds.has(claims.jti)) {
             return error(403, "Authentication failed");
         }
         this.seenTokenIds.add(claims.jti);
         record.claims = claims;
+        record.auth = mode;
+        const apiKey = projectId;
 
         if (req.method === "DELETE") {
             if (!this.targets.has(apiKey)) {
@@ -314,7 +343,7 @@ export class OpenTokEmulator {
         } catch {
             return error(400, "Invalid JSON");
         }
-        const invalid = targetShapeError(parsed);
+        const invalid = targetShapeError(parsed, mode);
         if (invalid) {
             return error(400, invalid);
         }
@@ -322,12 +351,13 @@ export class OpenTokEmulator {
         this.targets.set(apiKey, target);
         record.outcome = 200;
         // The body of a success is undocumented; echo the target without its secret.
-        const { secretKey: _omitted, ...config } = target.config;
+        const { secretKey: _secretKey, accountKey: _accountKey, ...config } = target.config;
         return { status: 200, body: JSON.stringify({ type: target.type, config, fallback: target.fallback }) };
     }
 }
 
-function targetShapeError(body: unknown): string | undefined {
+/** The body as the API documents it; each API with its own spelling of the keep-in-cloud fallback. */
+function targetShapeError(body: unknown, mode: "opentok" | "vonage"): string | undefined {
     if (!isObject(body)) {
         return "The upload target must be a JSON object";
     }
@@ -335,22 +365,25 @@ function targetShapeError(body: unknown): string | undefined {
     if (unexpected.length > 0) {
         return `Unexpected fields: ${unexpected.join(", ")}`;
     }
-    if (body.type !== "s3") {
+    if (body.type !== "s3" && body.type !== "azure") {
         return "type must be s3 or azure";
     }
-    if (!["none", "opentok"].includes(body.fallback as string)) {
-        return "fallback must be none or opentok";
+    const keep = mode === "vonage" ? "vonage" : "opentok";
+    if (body.fallback !== "none" && body.fallback !== keep) {
+        return `fallback must be none or ${keep}`;
     }
     const config = body.config;
     if (!isObject(config)) {
         return "No upload target specified";
     }
-    const allowed = ["bucket", "accessKey", "secretKey", "sse", "endpoint"];
+    const allowed =
+        body.type === "s3" ? ["bucket", "accessKey", "secretKey", "sse", "endpoint"] : ["accountName", "accountKey", "container", "domain"];
+    const required = body.type === "s3" ? ["bucket", "accessKey", "secretKey"] : ["accountName", "accountKey", "container"];
     const extra = Object.keys(config).filter((k) => !allowed.includes(k));
     if (extra.length > 0) {
         return `Unexpected config fields: ${extra.join(", ")}`;
     }
-    for (const field of ["bucket", "accessKey", "secretKey"]) {
+    for (const field of required) {
         if (typeof config[field] !== "string" || config[field] === "") {
             return `config.${field} is required`;
         }

@@ -6,7 +6,8 @@
 
 import { TargetInputs } from "../../providers";
 import { Props, ProviderHost, serializedProvider } from "../harness/provider-host";
-import { apiSecret, fastRetryEnvironment, newApiKey, secretKey, useEmulator } from "../support/fixtures";
+import { generateKeyPairSync, randomUUID } from "crypto";
+import { accountKey, apiSecret, fastRetryEnvironment, newApiKey, secretKey, useEmulator, vonageKeys } from "../support/fixtures";
 import { LeakSweep, recordFigures } from "./figures";
 
 const seed = Number(process.env.RELIABILITY_SEED ?? 20261128);
@@ -23,12 +24,30 @@ const hostEnvironment = {
 };
 
 const emulator = useEmulator();
-const sweep = new LeakSweep(() => [apiSecret, secretKey, ...rotatedSecrets]);
 const rotatedSecrets: string[] = [];
+// Vonage applications rotate between two keys; a third, never registered, is a user's mistake.
+const [rotatedKey, unknownKey] = [0, 1].map(() =>
+    generateKeyPairSync("rsa", {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: "spki", format: "pem" },
+        privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    }),
+) as [typeof vonageKeys, typeof vonageKeys];
+const privateKeys = [vonageKeys, rotatedKey, unknownKey].map((k) => k.privateKey);
+const sweep = new LeakSweep(() => [
+    apiSecret,
+    secretKey,
+    accountKey,
+    ...rotatedSecrets,
+    ...privateKeys.flatMap((k) => k.split("\n").filter((l) => l.length >= 16 && !l.startsWith("-----"))),
+]);
 
 interface Project {
-    apiKey: string;
-    apiSecret: string;
+    /** The API key, or the application ID. */
+    id: string;
+    mode: "opentok" | "vonage";
+    /** The API secret, or the private key. */
+    credential: string;
     /** What the program declares; undefined when the program has no target for the project. */
     declared?: TargetInputs;
     /** Pulumi's state for the project's resource, as the engine keeps it (updated only on success). */
@@ -49,17 +68,23 @@ function random(seedValue: number): () => number {
 }
 
 const clearError =
-    /^(OpenTokApiError|OpenTokUnreachableError)?:? ?(\d+ UNKNOWN: )?(PUT|DELETE) \/v2\/project\/\d+\/archive\/storage (failed with \d{3}.*\. (Check|The API|Run|See|run)|to http:\/\/127\.0\.0\.1:\d+ got no answer after \d+ attempts? .*Check apiUrl)/;
+    /^(OpenTokApiError|OpenTokUnreachableError)?:? ?(\d+ UNKNOWN: )?(PUT|DELETE) \/v2\/project\/[0-9a-f-]+\/archive\/storage (failed with \d{3}.*\. (Check|The API|Run|See|run)|to http:\/\/127\.0\.0\.1:\d+ got no answer after \d+ attempts? .*Check apiUrl)/;
 
 it("converges or fails clearly under random faults, never retries 400/403, and ends in the declared state", async () => {
     const providerText = await serializedProvider();
     sweep.check("serialized provider (__provider)", providerText);
     const next = random(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-    const projects: Project[] = Array.from({ length: projectCount }, () => {
-        const apiKey = newApiKey();
-        emulator.addProject(apiKey, apiSecret);
-        return { apiKey, apiSecret };
+    // Half OpenTok projects, half Vonage applications.
+    const projects: Project[] = Array.from({ length: projectCount }, (_, i): Project => {
+        if (i % 2 === 0) {
+            const apiKey = newApiKey();
+            emulator.addProject(apiKey, apiSecret);
+            return { id: apiKey, mode: "opentok", credential: apiSecret };
+        }
+        const applicationId = randomUUID();
+        emulator.addApplication(applicationId, vonageKeys.publicKey);
+        return { id: applicationId, mode: "vonage", credential: vonageKeys.privateKey };
     });
     const figures = {
         operations: 0,
@@ -72,19 +97,33 @@ it("converges or fails clearly under random faults, never retries 400/403, and e
         "wrong final state": 0,
         "declared state after a converged op differs": 0,
     };
-    const urn = (p: Project) => `urn:pulumi:reliability::opentok-archive-storage::pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget::${p.apiKey}`;
-    const declare = (p: Project, overrides: Partial<TargetInputs> = {}): TargetInputs => ({
-        apiKey: p.apiKey,
-        apiSecret: p.apiSecret,
+    const urn = (p: Project) => `urn:pulumi:reliability::opentok-archive-storage::pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget::${p.id}`;
+    const auth = (p: Project, credential = p.credential) =>
+        p.mode === "opentok" ? { apiKey: p.id, apiSecret: credential } : { applicationId: p.id, privateKey: credential };
+    /** A target for the project: S3 or Azure, at random. */
+    const declare = (p: Project): TargetInputs => ({
+        ...auth(p),
         apiUrl: emulator.url,
-        type: "s3",
-        bucket: pick(["acme-archives-a", "acme-archives-b", "acme-archives-c"]),
-        accessKey: "AKIAIOSFODNN7EXAMPLE",
-        secretKey,
-        sse: pick(["s3", "none"] as const),
-        fallback: pick(["none", "opentok"] as const),
+        ...(next() < 0.5
+            ? {
+                  type: "s3" as const,
+                  bucket: pick(["acme-archives-a", "acme-archives-b", "acme-archives-c"]),
+                  accessKey: "AKIAIOSFODNN7EXAMPLE",
+                  secretKey,
+                  sse: pick(["s3", "none"] as const),
+              }
+            : { type: "azure" as const, accountName: "acmearchives", accountKey, container: pick(["archives-a", "archives-b", "archives-c"]) }),
+        fallback: pick(["none", "opentok", "vonage"] as const),
         verify: false,
-        ...overrides,
+    });
+    /** The target as the API should hold it: the body the declared inputs mean. */
+    const expectedTarget = (p: Project, d: TargetInputs) => ({
+        type: d.type,
+        config:
+            d.type === "s3"
+                ? { bucket: d.bucket, accessKey: d.accessKey, secretKey, sse: d.sse }
+                : { accountName: d.accountName, accountKey, container: d.container },
+        fallback: d.fallback === "none" ? "none" : p.mode,
     });
 
     /** One operation as `pulumi up` performs it for one resource: Check, then Create/Diff+Update/Delete. */
@@ -105,7 +144,10 @@ it("converges or fails clearly under random faults, never retries 400/403, and e
         if (!project.state) {
             const created = await host.create(urn(project), checked.inputs);
             project.state = { id: created.id, inputs: checked.inputs, outputs: created.outputs };
-            sweep.check("create outputs (non-secret properties)", JSON.stringify({ ...created.outputs, apiSecret: undefined, secretKey: undefined }));
+            sweep.check(
+                "create outputs (non-secret properties)",
+                JSON.stringify({ ...created.outputs, apiSecret: undefined, secretKey: undefined, privateKey: undefined, accountKey: undefined }),
+            );
             return;
         }
         const diff = await host.diff(project.state.id, urn(project), project.state.outputs, checked.inputs, project.state.inputs);
@@ -133,15 +175,19 @@ it("converges or fails clearly under random faults, never retries 400/403, and e
                 project.declared = declare(project);
             } else if (draw < 0.4) {
                 operation = "update";
-                project.declared = declare(project, {
-                    bucket: project.declared.bucket === "acme-archives-a" ? "acme-archives-b" : "acme-archives-a",
-                });
+                project.declared = declare(project);
             } else if (draw < 0.55) {
                 operation = "rotate-api-secret";
-                project.apiSecret = `rotated-${project.apiKey}-${d}-secret`;
-                rotatedSecrets.push(project.apiSecret);
-                emulator.addProject(project.apiKey, project.apiSecret);
-                project.declared = { ...project.declared, apiSecret: project.apiSecret };
+                if (project.mode === "opentok") {
+                    project.credential = `rotated-${project.id}-${d}-secret`;
+                    rotatedSecrets.push(project.credential);
+                    emulator.addProject(project.id, project.credential);
+                } else {
+                    const keys = project.credential === vonageKeys.privateKey ? rotatedKey : vonageKeys;
+                    project.credential = keys.privateKey;
+                    emulator.addApplication(project.id, keys.publicKey);
+                }
+                project.declared = { ...project.declared, ...auth(project) };
             } else if (draw < 0.7) {
                 operation = "destroy";
                 project.declared = undefined;
@@ -158,10 +204,11 @@ it("converges or fails clearly under random faults, never retries 400/403, and e
                 const declaredBefore = project.declared;
                 if (operation === "wrong-api-secret") {
                     // A user's mistake: an update signed with a secret OpenTok does not know.
+                    const credential = project.mode === "opentok" ? "not-the-project-secret" : unknownKey.privateKey;
                     project.declared = {
                         ...project.declared!,
-                        apiSecret: "not-the-project-secret",
-                        sse: project.declared!.sse === "s3" ? "none" : "s3",
+                        ...auth(project, credential),
+                        fallback: project.declared!.fallback === "none" ? "opentok" : "none",
                     };
                 }
                 try {
@@ -186,7 +233,7 @@ it("converges or fails clearly under random faults, never retries 400/403, and e
             figures.operations += 1;
             sweep.check("error message crossing gRPC", error);
             // What the client saw: answers it was still waiting for.
-            const requests = sent.filter((r) => r.path === `/v2/project/${project.apiKey}/archive/storage` && !r.clientGaveUp);
+            const requests = sent.filter((r) => r.path === `/v2/project/${project.id}/archive/storage` && !r.clientGaveUp);
             const refusedAt = requests.findIndex(
                 (r) => typeof r.outcome === "number" && r.outcome >= 400 && r.outcome < 500 && r.outcome !== 429 && r.outcome !== 404,
             );
@@ -195,10 +242,10 @@ it("converges or fails clearly under random faults, never retries 400/403, and e
             }
             if (error === undefined) {
                 figures.converged += 1;
-                const held = emulator.targets.get(project.apiKey);
+                const held = emulator.targets.get(project.id);
                 const expected = project.declared;
                 const matches =
-                    expected === undefined ? held === undefined : held?.config.bucket === expected.bucket && held?.config.sse === expected.sse;
+                    expected === undefined ? held === undefined : JSON.stringify(held) === JSON.stringify(expectedTarget(project, expected));
                 if (operation !== "wrong-api-secret" && !matches) {
                     figures["declared state after a converged op differs"] += 1;
                 }
@@ -221,24 +268,20 @@ it("converges or fails clearly under random faults, never retries 400/403, and e
     }
     await host.stop();
     for (const project of projects) {
-        const held = emulator.targets.get(project.apiKey);
+        const held = emulator.targets.get(project.id);
         const expected = project.declared;
-        const same =
-            expected === undefined
-                ? held === undefined
-                : held !== undefined &&
-                  JSON.stringify(held) ===
-                      JSON.stringify({
-                          type: "s3",
-                          config: { bucket: expected.bucket, accessKey: expected.accessKey, secretKey, sse: expected.sse },
-                          fallback: expected.fallback,
-                      });
+        const same = expected === undefined ? held === undefined : JSON.stringify(held) === JSON.stringify(expectedTarget(project, expected));
         if (!same) {
             figures["wrong final state"] += 1;
         }
     }
 
-    recordFigures("fault-injection", { ...figures, seed, ...Object.fromEntries(Object.entries(faultsByKind).map(([k, v]) => [`faults: ${k}`, v])) });
+    recordFigures("fault-injection", {
+        ...figures,
+        "OpenTok projects / Vonage applications": `${projects.filter((p) => p.mode === "opentok").length} / ${projects.filter((p) => p.mode === "vonage").length}`,
+        seed,
+        ...Object.fromEntries(Object.entries(faultsByKind).map(([k, v]) => [`faults: ${k}`, v])),
+    });
     recordFigures("secret-leak-sweep (fault injection)", sweep.figures());
 
     expect(figures.operations).toBe(deployments * projectsPerDeployment);

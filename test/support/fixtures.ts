@@ -1,5 +1,6 @@
 // Inputs and emulator set-up shared by the provider tests.
 
+import { generateKeyPairSync, randomUUID } from "crypto";
 import type { TargetInputs } from "../../providers";
 import { OpenTokEmulator } from "../emulator/opentok-emulator";
 
@@ -15,8 +16,11 @@ export function newApiKey(): string {
     return String(nextApiKey);
 }
 
+/** Inputs of an OpenTok project with an S3 target: the fields that are optional in general are set. */
+export type OpenTokS3Inputs = TargetInputs & Required<Pick<TargetInputs, "apiKey" | "apiSecret" | "bucket" | "accessKey" | "secretKey" | "sse">>;
+
 /** Valid inputs for a project registered on the emulator; no preflight (the preflight tests turn it on). */
-export function validInputs(emulator: OpenTokEmulator, overrides: Partial<TargetInputs> = {}): TargetInputs {
+export function validInputs(emulator: OpenTokEmulator, overrides: Partial<TargetInputs> = {}): OpenTokS3Inputs {
     const apiKey = overrides.apiKey ?? newApiKey();
     emulator.addProject(apiKey, overrides.apiSecret ?? apiSecret);
     return {
@@ -30,6 +34,41 @@ export function validInputs(emulator: OpenTokEmulator, overrides: Partial<Target
         sse: "s3",
         fallback: "none",
         verify: false,
+        ...overrides,
+    };
+}
+
+/** One RSA key pair for every Vonage application of a test run (generating one takes a while). */
+export const vonageKeys = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+});
+
+export const accountKey = "YXp1cmUtYWNjb3VudC1rZXktZm9yLXRlc3RzLW9ubHktMDEyMzQ1Njc4OQ==";
+
+export type VonageInputs = TargetInputs & Required<Pick<TargetInputs, "applicationId" | "privateKey">>;
+
+/** Valid inputs of a Vonage Video API application (registered on the emulator) with an S3 target. */
+export function validVonageInputs(emulator: OpenTokEmulator, overrides: Partial<TargetInputs> = {}): VonageInputs {
+    const applicationId = overrides.applicationId ?? randomUUID();
+    emulator.addApplication(applicationId, vonageKeys.publicKey);
+    const { apiKey: _apiKey, apiSecret: _apiSecret, ...s3 } = validInputs(emulator);
+    return { ...s3, applicationId, privateKey: vonageKeys.privateKey, fallback: "none", ...overrides } as VonageInputs;
+}
+
+/** An Azure target's inputs, to spread over a project's inputs (replacing its S3 inputs). */
+export function azureTarget(overrides: Partial<TargetInputs> = {}): Partial<TargetInputs> {
+    return {
+        type: "azure",
+        bucket: undefined,
+        accessKey: undefined,
+        secretKey: undefined,
+        sse: undefined,
+        endpoint: undefined,
+        accountName: "acmearchives",
+        accountKey,
+        container: "archives",
         ...overrides,
     };
 }

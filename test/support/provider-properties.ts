@@ -4,8 +4,35 @@
 import * as fc from "fast-check";
 import { archiveUploadTargetProvider as provider, InvalidInputsError, TargetInputs, unknownValue } from "../../providers";
 import type { OpenTokEmulator } from "../emulator/opentok-emulator";
+import { generateKeyPairSync } from "crypto";
+import { vonageKeys } from "./fixtures";
 
-const knownInputs = ["apiKey", "apiSecret", "apiUrl", "type", "bucket", "accessKey", "secretKey", "endpoint", "sse", "fallback", "verify"];
+/** A second application key, for rotations (never registered: rotating it sends no request). */
+const otherVonageKey = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+}).privateKey;
+
+const knownInputs = [
+    "apiKey",
+    "apiSecret",
+    "applicationId",
+    "privateKey",
+    "apiUrl",
+    "type",
+    "bucket",
+    "accessKey",
+    "secretKey",
+    "endpoint",
+    "sse",
+    "accountName",
+    "accountKey",
+    "container",
+    "domain",
+    "fallback",
+    "verify",
+];
 
 const hostileStrings = fc.constantFrom(
     "",
@@ -23,25 +50,48 @@ const hostileStrings = fc.constantFrom(
     "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
 );
 
-/** Valid inputs for `apiUrl` (an emulator's), varied in every other property. */
+/** Valid inputs for `apiUrl` (an emulator's), in either auth mode, for either target type. */
 export function validInputs(apiUrl: string): fc.Arbitrary<TargetInputs> {
-    return fc.record(
+    const auth = fc.oneof(
+        fc.record({ apiKey: fc.integer({ min: 1, max: 99_999_999 }).map(String), apiSecret: fc.stringMatching(/^[A-Za-z0-9]{8,40}$/) }),
+        fc.record({ applicationId: fc.uuid({ version: 4 }), privateKey: fc.constant(vonageKeys.privateKey) }),
+    );
+    const s3 = fc.record(
         {
-            apiKey: fc.integer({ min: 1, max: 99_999_999 }).map(String),
-            apiSecret: fc.stringMatching(/^[A-Za-z0-9]{8,40}$/),
-            apiUrl: fc.constant(apiUrl),
             type: fc.constant("s3" as const),
             bucket: fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/),
             accessKey: fc.stringMatching(/^AKIA[A-Z0-9]{16}$/),
             secretKey: fc.stringMatching(/^[A-Za-z0-9+/]{40}$/),
             endpoint: fc.option(fc.constantFrom("https://storage.googleapis.com", "https://s3.eu-central-1.wasabisys.com"), { nil: undefined }),
             sse: fc.constantFrom("s3" as const, "none" as const),
-            fallback: fc.constantFrom("none" as const, "opentok" as const),
-            // No preflight: these properties are about the OpenTok API (preflight has its own tests).
-            verify: fc.constant(false),
         },
-        { requiredKeys: ["apiKey", "apiSecret", "apiUrl", "type", "bucket", "accessKey", "secretKey", "sse", "fallback", "verify"] },
+        { requiredKeys: ["type", "bucket", "accessKey", "secretKey", "sse"] },
     );
+    const azure = fc.record(
+        {
+            type: fc.constant("azure" as const),
+            accountName: fc.stringMatching(/^[a-z0-9]{3,24}$/),
+            accountKey: fc.stringMatching(/^[A-Za-z0-9+/]{86}==$/),
+            container: fc.stringMatching(/^[a-z0-9]{3,40}$/),
+            domain: fc.option(fc.constantFrom("blob.core.windows.net", "blob.core.usgovcloudapi.net"), { nil: undefined }),
+        },
+        { requiredKeys: ["type", "accountName", "accountKey", "container"] },
+    );
+    return (
+        fc
+            .tuple(auth, fc.oneof(s3, azure), fc.constantFrom("none" as const, "opentok" as const, "vonage" as const))
+            // No preflight: these properties are about the OpenTok API (preflight has its own tests).
+            .map(([credentials, target, fallback]) => ({ ...credentials, ...target, apiUrl, fallback, verify: false }) as TargetInputs)
+    );
+}
+
+/** Makes the emulator know the project or application of `inputs`, as the real API would. */
+export function register(emulator: OpenTokEmulator, inputs: TargetInputs): void {
+    if (inputs.applicationId !== undefined) {
+        emulator.addApplication(inputs.applicationId, vonageKeys.publicKey);
+    } else if (inputs.apiKey !== undefined && inputs.apiSecret !== undefined) {
+        emulator.addProject(inputs.apiKey, inputs.apiSecret);
+    }
 }
 
 /** Valid inputs with one property (never apiUrl: no request may leave loopback) changed to anything. */
@@ -96,7 +146,7 @@ export function checkProperties(emulator: OpenTokEmulator, numRuns: number) {
                     const { inputs, failures } = await provider.check!({} as TargetInputs, news as unknown as TargetInputs);
                     const known = !Object.values(news).includes(unknownValue);
                     if (failures!.length === 0 && known) {
-                        emulator.addProject(inputs!.apiKey, inputs!.apiSecret);
+                        register(emulator, inputs!);
                         await provider.create(inputs!);
                         const sent = emulator.requests.slice(before);
                         expect(sent.map((r) => `${r.method} ${r.outcome}`)).toEqual(["PUT 200"]);
@@ -159,17 +209,19 @@ export function checkProperties(emulator: OpenTokEmulator, numRuns: number) {
             );
         },
 
-        /** diff is stable, and an apiSecret-only change is an update that sends nothing. */
+        /** diff is stable, and a change of only the API credential (apiSecret or privateKey) is an update that sends nothing. */
         async diffIsStable() {
             await fc.assert(
                 fc.asyncProperty(validInputs(emulator.url), fc.stringMatching(/^[A-Za-z0-9]{8,40}$/), async (news, otherSecret) => {
                     const state = (await provider.check!({} as TargetInputs, news)).inputs!;
-                    expect(await provider.diff!(state.apiKey, state, state)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+                    const id = state.apiKey ?? state.applicationId!;
+                    expect(await provider.diff!(id, state, state)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
                     fc.pre(otherSecret !== state.apiSecret);
-                    const rotated = { ...state, apiSecret: otherSecret };
-                    expect(await provider.diff!(state.apiKey, state, rotated)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+                    const rotated =
+                        state.applicationId === undefined ? { ...state, apiSecret: otherSecret } : { ...state, privateKey: otherVonageKey };
+                    expect(await provider.diff!(id, state, rotated)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
                     const before = emulator.requests.length;
-                    await provider.update!(state.apiKey, state, rotated);
+                    await provider.update!(id, state, rotated);
                     expect(emulator.requests.length).toBe(before);
                 }),
                 { numRuns },

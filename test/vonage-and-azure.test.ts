@@ -1,0 +1,202 @@
+// The Vonage Video API (application ID + private key) and the Azure target: validation, what
+// the emulator receives, tokens checked with @vonage/jwt's own verifier, and the lifecycle
+// through the dynamic-provider host.
+
+import { verifySignature } from "@vonage/jwt";
+import * as jwt from "jsonwebtoken";
+import { archiveUploadTargetProvider as provider, TargetInputs } from "../providers";
+import { destroy, up } from "./harness/engine-driver";
+import { ProviderHost, serializedProvider } from "./harness/provider-host";
+import {
+    accountKey,
+    apiSecret,
+    azureTarget,
+    fastRetryEnvironment,
+    useEmulator,
+    validInputs,
+    validVonageInputs,
+    vonageKeys,
+} from "./support/fixtures";
+
+const emulator = useEmulator();
+
+async function checkFailures(inputs: object) {
+    return (await provider.check!({} as TargetInputs, inputs as TargetInputs)).failures ?? [];
+}
+
+async function checked(inputs: object): Promise<TargetInputs> {
+    const result = await provider.check!({} as TargetInputs, inputs as TargetInputs);
+    expect(result.failures).toEqual([]);
+    return result.inputs!;
+}
+
+describe("auth modes in check", () => {
+    it("takes an application instead of a project, with the Vonage API as default", async () => {
+        const { apiUrl: _apiUrl, ...inputs } = validVonageInputs(emulator);
+        expect((await checked(inputs)).apiUrl).toBe("https://video.api.vonage.com");
+    });
+
+    it.each([
+        [
+            "both modes",
+            (v: TargetInputs) => ({ ...v, apiKey: "12345678", apiSecret }),
+            "applicationId",
+            /cannot be given together with apiKey and apiSecret: give either apiKey and apiSecret \(an OpenTok project\) or applicationId and privateKey/,
+        ],
+        [
+            "an application without its key",
+            (v: TargetInputs) => ({ ...v, privateKey: undefined }),
+            "privateKey",
+            /is required but was not given; give applicationId and privateKey, or instead apiKey and apiSecret/,
+        ],
+        [
+            "a key without its application",
+            (v: TargetInputs) => ({ ...v, applicationId: undefined }),
+            "applicationId",
+            /is required but was not given; give applicationId and privateKey/,
+        ],
+        [
+            "an application ID that is not a UUID",
+            (v: TargetInputs) => ({ ...v, applicationId: "my-app" }),
+            "applicationId",
+            /must be the Vonage application ID, a UUID/,
+        ],
+        [
+            "a key's path instead of its contents",
+            (v: TargetInputs) => ({ ...v, privateKey: "./private.key" }),
+            "privateKey",
+            /PEM form.*give the key's contents, not its path/,
+        ],
+        [
+            "a PEM that cannot be read",
+            (v: TargetInputs) => ({ ...v, privateKey: "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----" }),
+            "privateKey",
+            /cannot be parsed/,
+        ],
+    ])("fails %s, saying which inputs to give", async (_case, change, property, reason) => {
+        const failures = await checkFailures(change(validVonageInputs(emulator)));
+        expect(failures).toHaveLength(1);
+        expect(failures[0]).toMatchObject({ property });
+        expect(failures[0]!.reason).toMatch(reason);
+        expect(JSON.stringify(failures)).not.toContain(vonageKeys.privateKey.split("\n")[1]!);
+    });
+
+    it("accepts either spelling of the keep-in-cloud fallback, keeping the one each API documents", async () => {
+        expect((await checked({ ...validInputs(emulator), fallback: "vonage" })).fallback).toBe("opentok");
+        expect((await checked({ ...validVonageInputs(emulator), fallback: "opentok" })).fallback).toBe("vonage");
+    });
+});
+
+describe("Azure target in check", () => {
+    it("accepts a valid Azure target", async () => {
+        expect(await checkFailures({ ...validInputs(emulator), ...azureTarget({ domain: "blob.core.usgovcloudapi.net" }) })).toEqual([]);
+    });
+
+    it.each([
+        ["accountName", "Acme_Archives", /Azure storage account name, 3 to 24 lowercase letters and digits/],
+        ["accountName", "ab", /3 to 24/],
+        ["container", "Archives", /Azure container name, 3 to 63 lowercase letters, digits and hyphens/],
+        ["container", "arch--ives", /no two hyphens in a row/],
+        ["accountKey", "not base64!", /printable ASCII|in base64/],
+        ["domain", "https://blob.core.windows.net", /host name without protocol or path/],
+    ])("fails %s = %j", async (property, value, reason) => {
+        const failures = await checkFailures({ ...validInputs(emulator), ...azureTarget({ [property]: value }) });
+        expect(failures).toEqual([{ property, reason: expect.stringMatching(reason) }]);
+    });
+
+    it("refuses inputs of the other target type, naming them", async () => {
+        const failures = await checkFailures({ ...validInputs(emulator), ...azureTarget(), bucket: "acme-archives" });
+        expect(failures).toEqual([
+            { property: "bucket", reason: 'is an input of S3 targets; with type "azure" give accountName, accountKey and container' },
+        ]);
+        const s3Failures = await checkFailures({ ...validInputs(emulator), container: "archives" });
+        expect(s3Failures).toEqual([
+            { property: "container", reason: 'is an input of Azure targets; with type "s3" give bucket, accessKey and secretKey' },
+        ]);
+    });
+});
+
+describe("on the wire", () => {
+    it("a Vonage application sends one PUT with an RS256 Bearer token that @vonage/jwt verifies", async () => {
+        const inputs = await checked(validVonageInputs(emulator, { fallback: "opentok" }));
+        await provider.create(inputs);
+        const [put] = emulator.received();
+        expect(put!.path).toBe(`/v2/project/${inputs.applicationId}/archive/storage`);
+        expect(put!.headers["x-opentok-auth"]).toBeUndefined();
+        const token = String(put!.headers.authorization).replace(/^Bearer /, "");
+        expect(verifySignature(token, vonageKeys.publicKey)).toBe(true);
+        const claims = jwt.decode(token) as jwt.JwtPayload;
+        expect(claims).toMatchObject({ application_id: inputs.applicationId });
+        expect(claims.exp! - claims.iat!).toBeLessThanOrEqual(300);
+        expect(typeof claims.jti).toBe("string");
+        expect(JSON.parse(put!.rawBody).fallback).toBe("vonage");
+    });
+
+    it("an Azure target sends exactly the Azure body", async () => {
+        const inputs = await checked({ ...validInputs(emulator, { fallback: "opentok" }), ...azureTarget({ domain: "blob.core.windows.net" }) });
+        await provider.create(inputs);
+        expect(emulator.received("PUT")[0]!.rawBody).toBe(
+            JSON.stringify({
+                type: "azure",
+                config: { accountName: "acmearchives", accountKey, container: "archives", domain: "blob.core.windows.net" },
+                fallback: "opentok",
+            }),
+        );
+    });
+
+    it("changing type from s3 to azure is an update, one PUT, not a replacement", async () => {
+        const s3 = await checked(validInputs(emulator));
+        await provider.create(s3);
+        const azure = await checked({ ...s3, ...azureTarget() });
+        expect(await provider.diff!(s3.apiKey!, s3, azure)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+        emulator.clearLog();
+        await provider.update!(s3.apiKey!, s3, azure);
+        expect(emulator.received().map((r) => r.method)).toEqual(["PUT"]);
+        expect(emulator.targets.get(s3.apiKey!)?.type).toBe("azure");
+    });
+
+    it("changing only the private key sends nothing; moving to another application replaces", async () => {
+        const inputs = await checked(validVonageInputs(emulator));
+        expect(await provider.diff!(inputs.applicationId!, inputs, { ...inputs, privateKey: `${inputs.privateKey}\n` })).toMatchObject({
+            changes: true,
+            replaces: [],
+        });
+        expect(
+            await provider.diff!(inputs.applicationId!, inputs, { ...inputs, applicationId: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee" }),
+        ).toMatchObject({ replaces: ["applicationId"] });
+    });
+
+    it("a 403 for an application says to check applicationId and privateKey", async () => {
+        const inputs = await checked(validVonageInputs(emulator));
+        emulator.injectFaults({ kind: "status", status: 403, body: JSON.stringify({ message: "Invalid token" }) });
+        await expect(provider.create(inputs)).rejects.toThrow(/failed with 403: "Invalid token"\. Check applicationId and privateKey/);
+    });
+});
+
+describe("through the dynamic-provider host", () => {
+    it("creates, updates to Azure, and destroys a Vonage application's target", async () => {
+        const providerText = await serializedProvider();
+        const inputs = validVonageInputs(emulator);
+        const program = (overrides: object) => new Map([["target", { ...inputs, ...overrides, __provider: providerText }]]);
+        const deployment = async <T>(command: (host: ProviderHost) => Promise<T>) => {
+            const host = await ProviderHost.start(fastRetryEnvironment);
+            try {
+                return await command(host);
+            } finally {
+                await host.stop();
+            }
+        };
+
+        const created = await deployment((host) => up(host, program({}), new Map()));
+        expect(created.get("target")?.id).toBe(inputs.applicationId);
+        const updated = await deployment((host) => up(host, program(azureTarget()), created));
+        await deployment((host) => destroy(host, updated));
+
+        const seen = emulator.received().map((r) => `${r.method} ${r.auth} ${r.outcome} ${r.rawBody ? JSON.parse(r.rawBody).type : "-"}`);
+        expect(seen).toEqual(["PUT vonage 200 s3", "PUT vonage 200 azure", "DELETE vonage 204 -"]);
+        for (const request of emulator.received()) {
+            expect(verifySignature(String(request.headers.authorization).slice(7), vonageKeys.publicKey)).toBe(true);
+        }
+        expect(emulator.targets.has(inputs.applicationId)).toBe(false);
+    });
+});
