@@ -1,7 +1,7 @@
 // ArchiveUploadTarget: a project's OpenTok archive upload target as a Pulumi resource.
 
 import * as pulumi from "@pulumi/pulumi";
-import { archiveUploadTargetProvider } from "./archive-upload-target-provider";
+import { archiveUploadTargetProvider } from "./compact-provider";
 import { secretPropertyNames } from "./secrets";
 import type { FallbackMode, SseMode, TargetType } from "./validation";
 

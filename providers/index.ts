@@ -2,10 +2,10 @@
 
 export { ArchiveUploadTarget } from "./archive-upload-target";
 export type { ArchiveUploadTargetArgs } from "./archive-upload-target";
-export { archiveUploadTargetProvider } from "./archive-upload-target-provider";
+// The provider object the resource uses (a compact loader of the implementation).
+export { archiveUploadTargetProvider } from "./compact-provider";
 export type { TargetState } from "./archive-upload-target-provider";
 export { ArchiveUploadTargetError, InvalidInputsError, OpenTokApiError, OpenTokUnreachableError } from "./errors";
-export { defaultRetryPolicy } from "./client";
 export type { RetryPolicy } from "./client";
 export { PreflightError, probeKey } from "./preflight";
 export { secretPropertyNames } from "./secrets";

@@ -1,6 +1,6 @@
 // Retries, timeouts and error messages of the HTTP client, seen from the emulator.
 
-import { archiveUploadTargetProvider as provider, OpenTokApiError, OpenTokUnreachableError, TargetInputs } from "../providers";
+import { archiveUploadTargetProvider as provider, TargetInputs } from "../providers";
 import { apiSecret, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
 const emulator = useEmulator();
@@ -51,7 +51,7 @@ describe("retries", () => {
         const inputs = validInputs(emulator);
         emulator.injectFaults({ kind: "status", status: 429, retryAfter: "3600" });
         const error = await createAndCatch(inputs);
-        expect(error).toBeInstanceOf(OpenTokApiError);
+        expect(error).toMatchObject({ name: "OpenTokApiError" });
         expect(error!.message).toMatch(/failed with 429.*Retry-After asked for 3600 s.*rate-limiting/);
         expect(emulator.received("PUT")).toHaveLength(1);
     });
@@ -60,7 +60,7 @@ describe("retries", () => {
         const inputs = validInputs(emulator);
         emulator.injectFaults(...Array.from({ length: 6 }, () => ({ kind: "status" as const, status: 503 })));
         const error = await createAndCatch(inputs);
-        expect(error).toBeInstanceOf(OpenTokApiError);
+        expect(error).toMatchObject({ name: "OpenTokApiError" });
         expect(error!.message).toMatch(/PUT \/v2\/project\/\d+\/archive\/storage failed with 503.*after 4 attempts.*run the update again later/);
         expect(emulator.received("PUT")).toHaveLength(4);
         expect(emulator.targets.has(inputs.apiKey)).toBe(false);
@@ -70,7 +70,7 @@ describe("retries", () => {
         const inputs = validInputs(emulator);
         emulator.injectFaults({ kind: "status", status, body: JSON.stringify({ message: "refused by test" }) });
         const error = await createAndCatch(inputs);
-        expect(error).toBeInstanceOf(OpenTokApiError);
+        expect(error).toMatchObject({ name: "OpenTokApiError" });
         expect(error!.message).toContain(`failed with ${status}: "refused by test"`);
         expect(emulator.received("PUT")).toHaveLength(1);
     });
@@ -78,7 +78,7 @@ describe("retries", () => {
     it("reports an unreachable API after its attempts, naming the origin", async () => {
         const inputs = { ...validInputs(emulator), apiUrl: "http://127.0.0.1:1" };
         const error = await createAndCatch(inputs);
-        expect(error).toBeInstanceOf(OpenTokUnreachableError);
+        expect(error).toMatchObject({ name: "OpenTokUnreachableError" });
         expect(error!.message).toMatch(
             /PUT \/v2\/project\/\d+\/archive\/storage to http:\/\/127.0.0.1:1 got no answer after 4 attempts.*ECONNREFUSED.*Check apiUrl/,
         );

@@ -47,6 +47,8 @@ export interface RunOptions {
     secretKeys?: string[];
     /** Skip type-checking, as PULUMI_NODEJS_TRANSPILE_ONLY=true does under `pulumi`. */
     transpileOnly?: boolean;
+    /** The tsconfig the language host uses, as Pulumi.yaml's runtime option `tsconfig` sets it. */
+    tsconfig?: string;
     /** Outputs the stand-in returns for a resource, on top of its inputs. */
     outputsFor?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
     /** Program directory; the project root by default. */
@@ -155,6 +157,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramResult> {
                     PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(options.secretKeys ?? []),
                     PULUMI_NODEJS_TYPESCRIPT: "true",
                     ...(options.transpileOnly === undefined ? {} : { PULUMI_NODEJS_TRANSPILE_ONLY: String(options.transpileOnly) }),
+                    ...(options.tsconfig === undefined ? {} : { PULUMI_NODEJS_TSCONFIG_PATH: options.tsconfig }),
                 },
                 stdio: ["ignore", "pipe", "pipe"],
             },

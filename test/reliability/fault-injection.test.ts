@@ -8,6 +8,7 @@ import { TargetInputs } from "../../providers";
 import { Props, ProviderHost, serializedProvider } from "../harness/provider-host";
 import { generateKeyPairSync, randomUUID } from "crypto";
 import { accountKey, apiSecret, fastRetryEnvironment, newApiKey, secretKey, useEmulator, vonageKeys } from "../support/fixtures";
+import { readableProviderText } from "../support/provider-text";
 import { LeakSweep, recordFigures } from "./figures";
 
 const seed = Number(process.env.RELIABILITY_SEED ?? 20261128);
@@ -72,7 +73,7 @@ const clearError =
 
 it("converges or fails clearly under random faults, never retries 400/403, and ends in the declared state", async () => {
     const providerText = await serializedProvider();
-    sweep.check("serialized provider (__provider)", providerText);
+    sweep.check("serialized provider (__provider, decompressed)", readableProviderText(providerText));
     const next = random(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
     // Half OpenTok projects, half Vonage applications.
