@@ -34,6 +34,11 @@ function outputsFor(type: string, name: string): Record<string, unknown> {
 const pulumiTsconfig = (yaml.load(fs.readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as { runtime: { options: { tsconfig: string } } })
     .runtime.options.tsconfig;
 
+it("Pulumi.yaml points the language host at a tsconfig that exists and skips type-checking", () => {
+    expect(pulumiTsconfig).toBe("tsconfig.pulumi.json");
+    expect(fs.readFileSync(path.join(projectRoot, pulumiTsconfig), "utf8")).toMatch(/"noCheck": true/);
+});
+
 describe.each([
     ["as Pulumi.yaml configures it (transpile-only, SWC)", { tsconfig: pulumiTsconfig }],
     ["with type-checking (tsconfig.json)", { transpileOnly: false }],
