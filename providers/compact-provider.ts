@@ -4,6 +4,7 @@
 // in state), at a fifth of the size of closure-serializing the implementation; and the program
 // neither loads nor closure-serializes the implementation, so `pulumi preview` starts sooner.
 
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
@@ -19,14 +20,49 @@ type Provider = pulumi.dynamic.ResourceProvider<TargetInputs, TargetState>;
  * the program's node_modules as any dynamic provider's are.
  */
 export function bundledImplementation(): string {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const esbuild: typeof import("esbuild") = require("esbuild");
     const source = ["archive-upload-target-provider.ts", "archive-upload-target-provider.js"]
         .map((file) => path.join(__dirname, file))
         .find((file) => fs.existsSync(file));
     if (source === undefined) {
         throw new Error(`The provider implementation is missing from ${__dirname}: reinstall opentok-archive-storage.`);
     }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const esbuildVersion: string = require("esbuild/package.json").version;
+    // Cached by the content of every source file and the bundler's version: the same code gives
+    // the same bundle, so a hit is exact, and it saves the bundler's start on every program run.
+    const hash = crypto.createHash("sha256").update(esbuildVersion);
+    for (const file of fs
+        .readdirSync(__dirname)
+        .filter((f) => /\.(ts|js)$/.test(f))
+        .sort()) {
+        hash.update(file).update(fs.readFileSync(path.join(__dirname, file)));
+    }
+    const cacheFile = path.join(
+        __dirname,
+        "..",
+        "node_modules",
+        ".cache",
+        "opentok-archive-storage",
+        `provider-${hash.digest("hex").slice(0, 32)}.txt`,
+    );
+    try {
+        return fs.readFileSync(cacheFile, "utf8");
+    } catch {
+        // Not built yet for this code.
+    }
+    const compressed = compress(source);
+    try {
+        fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+        fs.writeFileSync(cacheFile, compressed);
+    } catch {
+        // A read-only checkout still works, bundling on every run.
+    }
+    return compressed;
+}
+
+function compress(source: string): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const esbuild: typeof import("esbuild") = require("esbuild");
     const result = esbuild.buildSync({
         entryPoints: [source],
         bundle: true,

@@ -1,0 +1,235 @@
+// `npm run bench`: what preview and up cost, each a median over repeated runs, with its ratio to
+// a floor measured in the same run. Prints a table and writes bench-results/latest.{md,json}.
+// Never part of the tests: a time is a figure here, not a pass or fail; only a request count
+// that deviates from its scenario's fixed number fails the run (that is a bug, not a figure).
+
+import axios from "axios";
+import * as fs from "fs";
+import * as jwt from "jsonwebtoken";
+import * as os from "os";
+import * as path from "path";
+import { archiveUploadTargetProvider as provider } from "../providers";
+import { OpenTokEmulator } from "../test/emulator/opentok-emulator";
+import { destroy, preview, Program, up } from "../test/harness/engine-driver";
+import { ProviderHost, serializedProvider } from "../test/harness/provider-host";
+import { projectRoot, runProgram, RunOptions } from "../test/harness/stand-in-engine";
+import { applyFleet } from "../test/support/fleet";
+import { apiSecret, fastRetryEnvironment, validInputs } from "../test/support/fixtures";
+
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const operationRuns = Number(process.env.BENCH_OPERATION_RUNS ?? 30);
+const fleetRate = Number(process.env.BENCH_FLEET_RATE ?? 20);
+const fleetTargets = Number(process.env.BENCH_FLEET_TARGETS ?? 200);
+
+interface Row {
+    group: string;
+    measure: string;
+    value: number;
+    unit: string;
+    floor?: { name: string; value: number };
+    target?: string;
+}
+
+const rows: Row[] = [];
+
+function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function timed(times: number, run: () => Promise<number | void>): Promise<number> {
+    const samples: number[] = [];
+    for (let i = 0; i < times; i++) {
+        const started = process.hrtime.bigint();
+        const reported = await run();
+        samples.push(typeof reported === "number" ? reported : Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    return median(samples);
+}
+
+const programConfig = {
+    "aws:region": "us-east-1",
+    "opentok:apiKey": "47000009",
+    "opentok:apiSecret": "bench-api-secret",
+    "opentok-archive-storage:fallback": "none",
+};
+
+async function programStart(options: Partial<RunOptions>): Promise<number> {
+    return timed(runs, async () => {
+        const result = await runProgram({ stack: "dev", config: programConfig, secretKeys: ["opentok:apiSecret"], ...options });
+        if (result.exitCode !== 0) {
+            throw new Error(`program run failed (${result.exitCode}): ${result.stderr}${result.logs.map((l) => l.message).join("\n")}`);
+        }
+        return result.durationMs;
+    });
+}
+
+async function benchProgramStart() {
+    const floor = await programStart({ programDir: path.join(projectRoot, "bench", "floor"), project: "floor" });
+    const dynamicFloor = await programStart({ programDir: path.join(projectRoot, "bench", "floor-dynamic"), project: "floor" });
+    const typeChecked = await programStart({ tsconfig: "tsconfig.json" });
+    const asConfigured = await programStart({ tsconfig: "tsconfig.pulumi.json" });
+    const bare = { name: "bare program (@pulumi/pulumi + @pulumi/aws, 1 resource)", value: floor };
+    const withDynamic = { name: "bare program + 1 trivial dynamic resource", value: dynamicFloor };
+    rows.push({ group: "program start", measure: "floor: bare program", value: floor, unit: "ms" });
+    rows.push({ group: "program start", measure: "floor: bare program + 1 dynamic resource", value: dynamicFloor, unit: "ms", floor: bare });
+    rows.push({ group: "program start", measure: "this program, type-checking (tsconfig.json)", value: typeChecked, unit: "ms", floor: bare });
+    rows.push({
+        group: "program start",
+        measure: "this program, as Pulumi.yaml runs it (tsconfig.pulumi.json: noCheck, SWC)",
+        value: asConfigured,
+        unit: "ms",
+        floor: bare,
+        target: "≤ 1.2 × floor",
+    });
+    rows.push({
+        group: "program start",
+        measure: "this program, as Pulumi.yaml runs it, vs the dynamic floor",
+        value: asConfigured,
+        unit: "ms",
+        floor: withDynamic,
+        target: "≤ 1.2 × floor",
+    });
+}
+
+async function benchOperations(emulator: OpenTokEmulator, providerText: string) {
+    // Raw: one PUT with a fresh token, nothing else: the floor of any client.
+    const raw = validInputs(emulator);
+    const body = JSON.stringify({
+        type: "s3",
+        config: { bucket: raw.bucket, accessKey: raw.accessKey, secretKey: raw.secretKey, sse: "s3" },
+        fallback: "none",
+    });
+    const rawPut = await timed(operationRuns, async () => {
+        const iat = Math.floor(Date.now() / 1000);
+        const token = jwt.sign({ iss: raw.apiKey, ist: "project", iat, exp: iat + 180, jti: `${Math.random()}` }, apiSecret, { algorithm: "HS256" });
+        await axios.put(`${emulator.url}/v2/project/${raw.apiKey}/archive/storage`, body, {
+            headers: { "X-OPENTOK-AUTH": token, "Content-Type": "application/json" },
+        });
+    });
+    const floor = { name: "raw HTTP PUT to the emulator", value: rawPut };
+
+    const direct = validInputs(emulator);
+    await provider.create(direct);
+    let sse: "s3" | "none" = "s3";
+    const directUpdate = await timed(operationRuns, async () => {
+        const next: "s3" | "none" = sse === "s3" ? "none" : "s3";
+        await provider.update!(direct.apiKey, { ...direct, sse }, { ...direct, sse: next });
+        sse = next;
+    });
+
+    const host = await ProviderHost.start(fastRetryEnvironment);
+    const viaHost = validInputs(emulator);
+    const urn = "urn:pulumi:bench::opentok-archive-storage::pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget::bench";
+    const created = await host.create(urn, (await host.check(urn, {}, { ...viaHost, __provider: providerText })).inputs);
+    let state = created.outputs;
+    const hostUpdate = await timed(operationRuns, async () => {
+        const news = { ...state, sse: state.sse === "s3" ? "none" : "s3" };
+        state = await host.update(viaHost.apiKey, urn, state, news, state);
+    });
+    await host.stop();
+
+    rows.push({ group: "provider operation", measure: "raw HTTP PUT (token + request)", value: rawPut, unit: "ms" });
+    rows.push({ group: "provider operation", measure: "update, provider called directly", value: directUpdate, unit: "ms", floor });
+    rows.push({ group: "provider operation", measure: "update through the dynamic-provider host (gRPC)", value: hostUpdate, unit: "ms", floor });
+    return { created };
+}
+
+async function benchSizes(created: { outputs: Record<string, unknown> }, providerText: string) {
+    const providerBytes = Buffer.byteLength(providerText);
+    const stateBytes = Buffer.byteLength(JSON.stringify(created.outputs));
+    rows.push({ group: "size", measure: "__provider per resource", value: providerBytes, unit: "bytes", target: "≤ 8192" });
+    rows.push({ group: "size", measure: "state per resource (outputs, __provider included)", value: stateBytes, unit: "bytes" });
+}
+
+/** Requests per scenario are fixed numbers: any other count is a bug, and fails the run. */
+async function benchRequests(emulator: OpenTokEmulator, providerText: string): Promise<string[]> {
+    const inputs = validInputs(emulator);
+    const program: Program = new Map([["target", { ...inputs, __provider: providerText }]]);
+    const changed: Program = new Map([["target", { ...inputs, sse: "none", __provider: providerText }]]);
+    const deviations: string[] = [];
+    const scenario = async (name: string, expected: number, command: (host: ProviderHost) => Promise<unknown>) => {
+        const host = await ProviderHost.start(fastRetryEnvironment);
+        const before = emulator.requests.length;
+        const result = await command(host);
+        await emulator.idle();
+        await host.stop();
+        const sent = emulator.requests.length - before;
+        rows.push({ group: "requests per scenario", measure: name, value: sent, unit: "requests", target: `= ${expected}` });
+        if (sent !== expected) {
+            deviations.push(`${name}: ${sent} requests, expected ${expected}`);
+        }
+        return result;
+    };
+    await scenario("preview of a new target", 0, (host) => preview(host, program, new Map()));
+    const state = (await scenario("up, new target", 1, (host) => up(host, program, new Map()))) as Awaited<ReturnType<typeof up>>;
+    await scenario("no-op up", 0, (host) => up(host, program, state));
+    const updated = (await scenario("up, sse changed", 1, (host) => up(host, changed, state))) as Awaited<ReturnType<typeof up>>;
+    await scenario("destroy", 1, (host) => destroy(host, updated));
+    return deviations;
+}
+
+async function benchFleet(emulator: OpenTokEmulator) {
+    const fleet = await applyFleet(emulator, fleetTargets, fleetRate);
+    if (fleet.converged !== fleetTargets) {
+        throw new Error(`fleet: ${fleet.converged} of ${fleetTargets} converged: ${fleet.failures.slice(0, 3).join("; ")}`);
+    }
+    rows.push({
+        group: "fleet",
+        measure: `${fleetTargets} targets, ${fleetRate} requests/s limit, ${fleet.rateLimited} answers of 429`,
+        value: fleet.elapsedMs,
+        unit: "ms",
+        floor: { name: `(${fleetTargets} − ${fleetRate}-request burst) / ${fleetRate} per s`, value: fleet.floorMs },
+    });
+}
+
+function render(): string {
+    const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+    const lines = [
+        `Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ${os.platform()} ${os.release()}.`,
+        `Medians of ${runs} program runs and ${operationRuns} operations; every ratio is to a floor measured in the same run.`,
+        "",
+        "| group | measure | median | floor | ratio | target |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ];
+    for (const row of rows) {
+        const value = row.unit === "ms" ? `${row.value.toFixed(1)} ms` : `${row.value} ${row.unit}`;
+        const floor = row.floor ? `${row.floor.name}: ${row.floor.value.toFixed(1)} ms` : "";
+        const ratio = row.floor ? `${(row.value / row.floor.value).toFixed(2)}×` : "";
+        lines.push(`| ${row.group} | ${row.measure} | ${value} | ${floor} | ${ratio} | ${row.target ?? ""} |`);
+    }
+    return lines.join("\n");
+}
+
+async function main() {
+    Object.assign(process.env, fastRetryEnvironment);
+    const emulator = new OpenTokEmulator();
+    await emulator.start();
+    try {
+        const providerText = await serializedProvider();
+        await benchProgramStart();
+        const { created } = await benchOperations(emulator, providerText);
+        await benchSizes(created, providerText);
+        const deviations = await benchRequests(emulator, providerText);
+        await benchFleet(emulator);
+
+        const table = render();
+        const outDir = path.join(projectRoot, "bench-results");
+        fs.mkdirSync(outDir, { recursive: true });
+        fs.writeFileSync(path.join(outDir, "latest.md"), `${table}\n`);
+        fs.writeFileSync(path.join(outDir, "latest.json"), JSON.stringify({ recordedAt: new Date().toISOString(), rows }, null, 2));
+        process.stdout.write(`${table}\n\nWritten to bench-results/latest.md and latest.json.\n`);
+        if (deviations.length > 0) {
+            process.stderr.write(`Request counts deviate (a bug, not a figure):\n${deviations.join("\n")}\n`);
+            process.exitCode = 1;
+        }
+    } finally {
+        await emulator.stop();
+    }
+}
+
+main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+});
