@@ -12,7 +12,7 @@ import {
     requireFallback,
     requireSseS3,
 } from "../policy/policies";
-import { projectRoot, Registration, runProgram } from "./harness/stand-in-engine";
+import { awsLikeOutputs, projectRoot, Registration, runProgram } from "./harness/stand-in-engine";
 
 interface Violation {
     policy: string;
@@ -22,18 +22,7 @@ interface Violation {
 
 let programResources: Registration[];
 
-function outputsFor(type: string, name: string): Record<string, unknown> {
-    switch (type) {
-        case "aws:s3/bucket:Bucket":
-            return { bucket: `${name}-x1`, arn: `arn:aws:s3:::${name}-x1` };
-        case "aws:iam/user:User":
-            return { name: `${name}-user` };
-        case "aws:iam/accessKey:AccessKey":
-            return { secret: "policy-test-secret-key" };
-        default:
-            return {};
-    }
-}
+const outputsFor = awsLikeOutputs("policy-test-secret-key");
 
 beforeAll(async () => {
     const result = await runProgram({

@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { projectRoot, Registration, runProgram } from "./harness/stand-in-engine";
+import { awsLikeOutputs, projectRoot, Registration, runProgram } from "./harness/stand-in-engine";
 import { readableProviderText } from "./support/provider-text";
 
 const apiSecret = "program-api-secret-Wq72Lm";
@@ -17,18 +17,7 @@ const config = {
     "opentok-archive-storage:protect": "true",
 };
 
-function outputsFor(type: string, name: string): Record<string, unknown> {
-    switch (type) {
-        case "aws:s3/bucket:Bucket":
-            return { bucket: `${name}-x1`, arn: `arn:aws:s3:::${name}-x1` };
-        case "aws:iam/user:User":
-            return { name: `${name}-user` };
-        case "aws:iam/accessKey:AccessKey":
-            return { secret: "program-s3-secret-Pq81Zz" };
-        default:
-            return {};
-    }
-}
+const outputsFor = awsLikeOutputs("program-s3-secret-Pq81Zz");
 
 // What Pulumi.yaml tells the language host to compile with (runtime option `tsconfig`).
 const pulumiTsconfig = (yaml.load(fs.readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as { runtime: { options: { tsconfig: string } } })

@@ -398,7 +398,7 @@ function targetShapeError(body: unknown, mode: "opentok" | "vonage"): string | u
 }
 
 /** mulberry32: a small, well-distributed seeded generator for repeatable fault sequences. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
     let state = seed >>> 0;
     return () => {
         state = (state + 0x6d2b79f5) >>> 0;

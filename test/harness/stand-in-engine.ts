@@ -32,6 +32,25 @@ export interface Registration {
     additionalSecretOutputs: string[];
 }
 
+/**
+ * Outputs as AWS would give them, enough for this program: a bucket's name and ARN, a user's
+ * name, an access key's secret (a fixed, recognisable value, to search for leaks).
+ */
+export function awsLikeOutputs(accessKeySecret: string) {
+    return (type: string, name: string): Record<string, unknown> => {
+        switch (type) {
+            case "aws:s3/bucket:Bucket":
+                return { bucket: `${name}-x1`, arn: `arn:aws:s3:::${name}-x1` };
+            case "aws:iam/user:User":
+                return { name: `${name}-user` };
+            case "aws:iam/accessKey:AccessKey":
+                return { secret: accessKeySecret };
+            default:
+                return {};
+        }
+    };
+}
+
 export interface ProgramResult {
     exitCode: number | null;
     stdout: string;

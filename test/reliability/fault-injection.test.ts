@@ -8,6 +8,7 @@ import { TargetInputs } from "../../providers";
 import { Props, ProviderHost, serializedProvider } from "../harness/provider-host";
 import { generateKeyPairSync, randomUUID } from "crypto";
 import { accountKey, apiSecret, fastRetryEnvironment, newApiKey, secretKey, useEmulator, vonageKeys } from "../support/fixtures";
+import { seededRandom } from "../emulator/opentok-emulator";
 import { readableProviderText } from "../support/provider-text";
 import { LeakSweep, recordFigures } from "./figures";
 
@@ -57,24 +58,13 @@ interface Project {
 
 type Operation = "create" | "update" | "rotate-api-secret" | "wrong-api-secret" | "destroy" | "no-op";
 
-function random(seedValue: number): () => number {
-    let state = seedValue >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
 const clearError =
     /^(OpenTokApiError|OpenTokUnreachableError)?:? ?(\d+ UNKNOWN: )?(PUT|DELETE) \/v2\/project\/[0-9a-f-]+\/archive\/storage (failed with \d{3}.*\. (Check|The API|Run|See|run)|to http:\/\/127\.0\.0\.1:\d+ got no answer after \d+ attempts? .*Check apiUrl)/;
 
 it("converges or fails clearly under random faults, never retries 400/403, and ends in the declared state", async () => {
     const providerText = await serializedProvider();
     sweep.check("serialized provider (__provider, decompressed)", readableProviderText(providerText));
-    const next = random(seed);
+    const next = seededRandom(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
     // Half OpenTok projects, half Vonage applications.
     const projects: Project[] = Array.from({ length: projectCount }, (_, i): Project => {

@@ -3,6 +3,7 @@
 
 import * as fc from "fast-check";
 import { archiveUploadTargetProvider as provider, TargetInputs, unknownValue } from "../../providers";
+import { knownInputNames } from "../../providers/validation";
 import type { OpenTokEmulator } from "../emulator/opentok-emulator";
 import { generateKeyPairSync } from "crypto";
 import { vonageKeys } from "./fixtures";
@@ -14,25 +15,7 @@ const otherVonageKey = generateKeyPairSync("rsa", {
     publicKeyEncoding: { type: "spki", format: "pem" },
 }).privateKey;
 
-const knownInputs = [
-    "apiKey",
-    "apiSecret",
-    "applicationId",
-    "privateKey",
-    "apiUrl",
-    "type",
-    "bucket",
-    "accessKey",
-    "secretKey",
-    "endpoint",
-    "sse",
-    "accountName",
-    "accountKey",
-    "container",
-    "domain",
-    "fallback",
-    "verify",
-];
+const knownInputs: readonly string[] = knownInputNames;
 
 const hostileStrings = fc.constantFrom(
     "",
