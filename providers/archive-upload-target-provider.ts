@@ -1,13 +1,14 @@
 // The dynamic provider behind ArchiveUploadTarget, method by method:
 //   check  -> validates inputs and applies defaults; no request
-//   diff   -> apiKey/apiUrl changed: replace; target fields: update; nothing else; no request
-//   create -> preflight upload to the bucket (verify), then PUT <apiUrl>/v2/project/<apiKey>/archive/storage
-//   update -> preflight, then PUT (neither when only apiSecret or verify changed: the target is unchanged)
+//   diff   -> apiKey/applicationId/apiUrl changed: replace; target fields: update; no request
+//   create -> preflight upload to the bucket (verify, S3), then PUT <apiUrl>/v2/project/<project>/archive/storage
+//   update -> preflight, then PUT (neither when only apiSecret, privateKey or verify changed)
 //   delete -> DELETE (404, nothing configured, counts as success)
 //   read   -> no request: the API has no GET, so refresh returns the stored state as inputs
 //
-// This object is serialized into every resource's `__provider` and run by Pulumi's provider
-// host. It must capture no secret, and every version must handle state written by earlier ones.
+// This module is bundled into every resource's `__provider` (compact-provider.ts) and run by
+// Pulumi's provider host. It must hold no secret, and every version must handle state written
+// by earlier ones.
 
 import type * as pulumi from "@pulumi/pulumi";
 import { ApiCredentials, deleteArchiveStorage, putArchiveStorage, RequestOptions, retryPolicyFromEnvironment, TargetBody } from "./client";
@@ -179,9 +180,10 @@ function targetBody(inputs: TargetInputs): TargetBody {
 }
 
 /**
- * Projects (API keys or application IDs) whose target this process has set. Pulumi runs one provider host per deployment, so
- * this is "set in this deployment". It lives on globalThis because the host deserializes one
- * provider per distinct `__provider` text: old and new resources may run different copies.
+ * Projects (API keys or application IDs) whose target this process has set. Pulumi runs one
+ * provider host per deployment, so this is "set in this deployment". It lives on globalThis
+ * because the host loads one provider per distinct `__provider` text: old and new resources
+ * may run different copies.
  */
 function projectsSetInThisProcess(): Set<string> {
     const key = Symbol.for("opentok-archive-storage.projectsSetInThisProcess");

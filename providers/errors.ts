@@ -3,21 +3,11 @@
 
 import type { AuthMode, CheckFailure } from "./validation";
 
-/**
- * Base of every error the provider throws. It sets `message`, `name` and `stack` itself and
- * defines `toString`: Pulumi's closure serializer turns `super(message)` into
- * `Error.call(this, message)`, which sets nothing, so in the provider host the error would reach
- * `pulumi up` as "UNKNOWN: undefined" and its log line as "[object Object]: undefined".
- */
+/** Base of every error the provider throws; `name` says which, as the host prints it. */
 export class ArchiveUploadTargetError extends Error {
     constructor(message: string, name: string) {
         super(message);
-        this.message = message;
         this.name = name;
-        const trace = new Error(message).stack ?? "";
-        this.stack = `${name}: ${message}${trace.includes("\n") ? trace.slice(trace.indexOf("\n")) : ""}`;
-        // On the instance: the serializer keeps no prototype methods of a class it rewrites.
-        Object.defineProperty(this, "toString", { value: () => `${name}: ${message}`, enumerable: false });
     }
 }
 

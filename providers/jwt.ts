@@ -22,8 +22,7 @@ export function projectToken(apiKey: string, apiSecret: string, now: Date = new 
 
 /** Signs a fresh Vonage application token. Call once per request. */
 export function applicationToken(applicationId: string, privateKey: string): string {
-    // Loaded here: the package's exports map hides the file path the closure serializer would
-    // otherwise write into __provider, and only Vonage-mode targets need it.
+    // Loaded here: only Vonage-mode targets need it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const vonage: typeof import("@vonage/jwt") = require("@vonage/jwt");
     return vonage.tokenGenerate(applicationId, privateKey, { ttl: tokenLifetimeSeconds });

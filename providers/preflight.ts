@@ -47,10 +47,7 @@ export class PreflightError extends ArchiveUploadTargetError {
     }
 }
 
-/**
- * Errors a just-created key or just-attached policy gives until AWS has propagated it. An array,
- * not a Set: Pulumi's closure serializer turns a captured Set into a plain object.
- */
+/** Errors a just-created key or just-attached policy gives until AWS has propagated it. */
 const propagationErrors = ["InvalidAccessKeyId", "AccessDenied"];
 
 /**
@@ -58,8 +55,8 @@ const propagationErrors = ["InvalidAccessKeyId", "AccessDenied"];
  * "s3", and checks that S3 confirms it. Retries only the errors that propagation produces.
  */
 export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy): Promise<void> {
-    // Loaded here, not at the top: the provider host deserializes this module for every
-    // preview, and the S3 client is only needed when a target is about to be set.
+    // Loaded here, not at the top: the provider host loads this module for every preview, and
+    // the S3 client is only needed when a target is about to be set.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const s3: typeof import("@aws-sdk/client-s3") = require("@aws-sdk/client-s3");
     const client = new s3.S3Client({

@@ -331,10 +331,7 @@ function quoteList(values: readonly string[]): string {
     return values.map((v) => JSON.stringify(v)).join(" or ");
 }
 
-/**
- * Shows a value in a message: quoted and truncated, or not at all when it is a secret. (Not named
- * `describe`: the closure serializer takes that for the jest global and does not capture it.)
- */
+/** Shows a value in a message: quoted and truncated, or not at all when it is a secret. */
 export function showValue(property: string, value: string): string {
     if (isSecretProperty(property)) {
         return `a secret value of ${value.length} characters`;
