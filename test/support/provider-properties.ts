@@ -42,7 +42,10 @@ export function validInputs(apiUrl: string): fc.Arbitrary<TargetInputs> {
     const s3 = fc.record(
         {
             type: fc.constant("s3" as const),
-            bucket: fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/),
+            // Valid S3 names only: S3 reserves some prefixes and suffixes (check refuses them).
+            bucket: fc
+                .stringMatching(/^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/)
+                .filter((name) => !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) && !/(-s3alias|--ol-s3|--x-s3)$/.test(name)),
             accessKey: fc.stringMatching(/^AKIA[A-Z0-9]{16}$/),
             secretKey: fc.stringMatching(/^[A-Za-z0-9+/]{40}$/),
             endpoint: fc.option(fc.constantFrom("https://storage.googleapis.com", "https://s3.eu-central-1.wasabisys.com"), { nil: undefined }),
