@@ -6,9 +6,9 @@
 //   delete -> DELETE (404, nothing configured, counts as success)
 //   read   -> no request: the API has no GET, so refresh returns the stored state as inputs
 //
-// This module is bundled into every resource's `__provider` (compact-provider.ts) and run by
-// Pulumi's provider host. It must hold no secret, and every version must handle state written
-// by earlier ones.
+// Pulumi's provider host runs this module, bundled from the checkout by the loader each
+// resource stores in `__provider` (provider-loader.ts). Every version must handle state written
+// by earlier ones: `pulumi destroy` runs today's code on state written by any earlier version.
 
 import type * as pulumi from "@pulumi/pulumi";
 import { ApiCredentials, deleteArchiveStorage, putArchiveStorage, RequestOptions, retryPolicyFromEnvironment, TargetBody } from "./client";

@@ -1,7 +1,7 @@
 // ArchiveUploadTarget: a project's OpenTok archive upload target as a Pulumi resource.
 
 import * as pulumi from "@pulumi/pulumi";
-import { archiveUploadTargetProvider } from "./compact-provider";
+import { archiveUploadTargetProvider } from "./provider-loader";
 import { secretPropertyNames } from "./secrets";
 import type { FallbackMode, SseMode, TargetType } from "./validation";
 

@@ -40,12 +40,12 @@ export class ProviderHost {
         private readonly client: provrpc.ResourceProviderClient,
     ) {}
 
-    /** Starts a host process: one per deployment, as `pulumi` does. */
-    static async start(env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
+    /** Starts a host process: one per deployment, as `pulumi` does, in the program's directory. */
+    static async start(env: NodeJS.ProcessEnv = {}, programDir = projectRoot): Promise<ProviderHost> {
         const hostScript = path.join(projectRoot, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js");
         // The engine address is required but never dialled by the dynamic provider host.
         const child = spawn(process.execPath, [hostScript, "127.0.0.1:1"], {
-            cwd: projectRoot,
+            cwd: programDir,
             env: { ...process.env, ...env },
             stdio: ["ignore", "pipe", "pipe"],
         });
