@@ -23,6 +23,16 @@ export default tseslint.config(
     },
     {
         files: ["**/*.js"],
-        languageOptions: { sourceType: "commonjs", globals: { module: "readonly", require: "readonly", process: "readonly", __dirname: "readonly" } },
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: {
+                module: "readonly",
+                exports: "writable",
+                require: "readonly",
+                process: "readonly",
+                __dirname: "readonly",
+                globalThis: "readonly",
+            },
+        },
     },
 );

@@ -3,16 +3,18 @@
 // Never part of the tests: a time is a figure here, not a pass or fail; only a request count
 // that deviates from its scenario's fixed number fails the run (that is a bug, not a figure).
 
+import * as pulumi from "@pulumi/pulumi";
 import axios from "axios";
 import * as fs from "fs";
 import * as jwt from "jsonwebtoken";
 import * as os from "os";
 import * as path from "path";
-import { archiveUploadTargetProvider as provider } from "../providers";
+import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers";
 import { OpenTokEmulator } from "../test/emulator/opentok-emulator";
 import { destroy, preview, Program, up } from "../test/harness/engine-driver";
-import { ProviderHost, serializedProvider } from "../test/harness/provider-host";
+import { ProviderHost } from "../test/harness/provider-host";
 import { projectRoot, runProgram, RunOptions } from "../test/harness/stand-in-engine";
+import { copiedCheckout } from "../test/support/checkout";
 import { applyFleet } from "../test/support/fleet";
 import { apiSecret, fastRetryEnvironment, validInputs } from "../test/support/fixtures";
 
@@ -136,6 +138,46 @@ async function benchOperations(emulator: OpenTokEmulator, providerText: string) 
     return { created };
 }
 
+/**
+ * What the loader adds to a deployment: a new provider host answering its first Check, with the
+ * implementation bundled from a cold cache (a fresh clone) or read from a warm one, against a
+ * trivial dynamic provider in the same host.
+ */
+async function benchFirstCheck(emulator: OpenTokEmulator, providerText: string) {
+    const trivialProvider: pulumi.dynamic.ResourceProvider = {
+        check: async (_olds, news) => ({ inputs: news }),
+        create: async () => ({ id: "trivial" }),
+    };
+    const trivialText = (await pulumi.runtime.serializeFunction(() => trivialProvider)).text;
+    const inputs = validInputs(emulator);
+    const urn = "urn:pulumi:bench::opentok-archive-storage::pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget::first";
+    const firstCheck = (text: string, programDir?: string) => async () => {
+        const host = await ProviderHost.start(fastRetryEnvironment, programDir);
+        try {
+            const checked = await host.check(urn, {}, { ...inputs, __provider: text });
+            if (checked.failures.length > 0) {
+                throw new Error(`first check failed: ${JSON.stringify(checked.failures)}`);
+            }
+        } finally {
+            await host.stop();
+        }
+    };
+    const floorValue = await timed(runs, firstCheck(trivialText));
+    const warm = await timed(runs, firstCheck(providerText));
+    const cold = await timed(runs, async () => {
+        const checkout = copiedCheckout();
+        try {
+            await firstCheck(providerText, checkout.dir)();
+        } finally {
+            checkout.remove();
+        }
+    });
+    const floor = { name: "new host, first Check of a trivial dynamic provider", value: floorValue };
+    rows.push({ group: "provider host start", measure: "floor: new host, first Check, trivial provider", value: floorValue, unit: "ms" });
+    rows.push({ group: "provider host start", measure: "new host, first Check, bundle cached", value: warm, unit: "ms", floor });
+    rows.push({ group: "provider host start", measure: "new host, first Check, fresh clone (bundles with esbuild)", value: cold, unit: "ms", floor });
+}
+
 async function benchSizes(created: { outputs: Record<string, unknown> }, providerText: string) {
     const providerBytes = Buffer.byteLength(providerText);
     const stateBytes = Buffer.byteLength(JSON.stringify(created.outputs));
@@ -207,8 +249,9 @@ async function main() {
     const emulator = new OpenTokEmulator();
     await emulator.start();
     try {
-        const providerText = await serializedProvider();
+        const providerText = archiveUploadTargetProviderText;
         await benchProgramStart();
+        await benchFirstCheck(emulator, providerText);
         const { created } = await benchOperations(emulator, providerText);
         await benchSizes(created, providerText);
         const deviations = await benchRequests(emulator, providerText);

@@ -1,7 +1,7 @@
 // ArchiveUploadTarget: a project's OpenTok archive upload target as a Pulumi resource.
 
 import * as pulumi from "@pulumi/pulumi";
-import { archiveUploadTargetProvider } from "./provider-loader";
+import { archiveUploadTargetProviderText } from "./provider-loader";
 import { secretPropertyNames } from "./secrets";
 import type { FallbackMode, SseMode, TargetType } from "./validation";
 
@@ -52,7 +52,12 @@ export interface ArchiveUploadTargetArgs {
     verify?: pulumi.Input<boolean>;
 }
 
-export class ArchiveUploadTarget extends pulumi.dynamic.Resource {
+/**
+ * A dynamic resource, registered as pulumi.dynamic.Resource registers one (type
+ * `pulumi-nodejs:dynamic/<module>:<type>`, provider text in `__provider`), but with the provider
+ * text written rather than closure-serialized: see provider-loader.ts.
+ */
+export class ArchiveUploadTarget extends pulumi.CustomResource {
     declare readonly apiKey: pulumi.Output<string | undefined>;
     declare readonly apiSecret: pulumi.Output<string | undefined>;
     declare readonly applicationId: pulumi.Output<string | undefined>;
@@ -99,13 +104,12 @@ export class ArchiveUploadTarget extends pulumi.dynamic.Resource {
                 props[name] = pulumi.secret(props[name]);
             }
         }
+        props.__provider = archiveUploadTargetProviderText;
         super(
-            archiveUploadTargetProvider,
+            "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget",
             name,
             props,
             pulumi.mergeOptions(opts, { additionalSecretOutputs: [...secretPropertyNames] }),
-            "opentok",
-            "ArchiveUploadTarget",
         );
     }
 }

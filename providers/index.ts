@@ -2,8 +2,8 @@
 
 export { ArchiveUploadTarget } from "./archive-upload-target";
 export type { ArchiveUploadTargetArgs } from "./archive-upload-target";
-// The provider object the resource uses (a loader of the implementation in providers/).
-export { archiveUploadTargetProvider } from "./provider-loader";
+// The provider the resource's text in state loads (a loader of the implementation in providers/).
+export { archiveUploadTargetProvider, archiveUploadTargetProviderText } from "./provider-loader";
 export type { TargetState } from "./archive-upload-target-provider";
 export { ArchiveUploadTargetError, InvalidInputsError, OpenTokApiError, OpenTokUnreachableError } from "./errors";
 export type { RetryPolicy } from "./client";

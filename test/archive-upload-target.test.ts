@@ -93,7 +93,7 @@ describe("ArchiveUploadTarget", () => {
         expect(providerText).not.toContain(apiSecret);
         expect(providerText).not.toContain(secretKey);
         // Size is a budget, not a guess: every resource carries this text in its state. It is
-        // the loader (provider-loader.ts), about 5 KB; the implementation closure-serialized
+        // the loader (host-loader.js), about 3 KB; the implementation closure-serialized
         // was 59 KB, and bundled and compressed 14 KB.
         expect(providerText).not.toContain("X-OPENTOK-AUTH");
         expect((providerText as string).length).toBeLessThanOrEqual(8 * 1024);

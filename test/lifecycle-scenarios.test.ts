@@ -2,13 +2,13 @@
 // calls it, asserting the gRPC calls made and the HTTP requests the OpenTok emulator received.
 // Each `pulumi` command is one deployment: one host process, as under the CLI.
 
-import { TargetInputs, unknownValue } from "../providers";
+import { TargetInputs, unknownValue, archiveUploadTargetProviderText } from "../providers";
 import { CheckFailedError, destroy, preview, Program, refresh, StackState, up } from "./harness/engine-driver";
-import { ProviderHost, serializedProvider } from "./harness/provider-host";
+import { ProviderHost } from "./harness/provider-host";
 import { apiSecret, fastRetryEnvironment, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
 const emulator = useEmulator();
-let providerText: string;
+const providerText = archiveUploadTargetProviderText;
 const hosts: ProviderHost[] = [];
 // A host is one deployment (it remembers the projects it set, for rename safety), so hosts are
 // not reused across commands; a spare is started ahead instead, so start-up overlaps the tests.
@@ -19,10 +19,6 @@ function nextHost(): Promise<ProviderHost> {
     spare = ProviderHost.start(fastRetryEnvironment);
     return host;
 }
-
-beforeAll(async () => {
-    providerText = await serializedProvider();
-});
 
 afterEach(async () => {
     await Promise.all(hosts.splice(0).map((h) => h.stop()));

@@ -5,9 +5,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { archiveUploadTargetProvider as provider, PreflightError, probeKey, TargetInputs } from "../providers";
+import { archiveUploadTargetProvider as provider, PreflightError, probeKey, TargetInputs, archiveUploadTargetProviderText } from "../providers";
 import { S3StandIn } from "./emulator/s3-stand-in";
-import { ProviderHost, serializedProvider } from "./harness/provider-host";
+import { ProviderHost } from "./harness/provider-host";
 import { apiSecret, fastRetryEnvironment, OpenTokS3Inputs, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
 const S3rver = require("s3rver");
@@ -220,7 +220,7 @@ describe("preflight through the dynamic-provider host", () => {
     it("loads the S3 client in the host, probes, then sets the target; preview probes nothing", async () => {
         const host = await ProviderHost.start({ ...fastRetryEnvironment, ...preflightEnvironment });
         try {
-            const providerText = await serializedProvider();
+            const providerText = archiveUploadTargetProviderText;
             standIn.script([{ status: 403, code: "InvalidAccessKeyId" }], { status: 200, sse: "AES256" });
             const inputs = { ...againstStandIn(), __provider: providerText };
             const urn = "urn:pulumi:test::opentok-archive-storage::pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget::preflight";

@@ -73,7 +73,7 @@ describe.each([
         expect(providerText).not.toContain("program-s3-secret-Pq81Zz");
         // The loader names the implementation's directory relative to the program's, the
         // directory Pulumi starts the provider host in.
-        expect(providerText).toContain('implementationDir: "providers"');
+        expect(providerText).toContain('exports.implementationDir = "providers";');
     });
 
     it("protects every resource when the stack says so", () => {

@@ -3,26 +3,31 @@
 // once per content, and still reads stacks whose state carries the implementation itself, as
 // every version up to 37ad7bc wrote it.
 
+import { archiveUploadTargetProviderText } from "../providers";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { destroy, Program, StackState, up } from "./harness/engine-driver";
-import { ProviderHost, serializedProvider } from "./harness/provider-host";
+import { ProviderHost } from "./harness/provider-host";
 import { projectRoot } from "./harness/stand-in-engine";
+import { copiedCheckout, CopiedCheckout } from "./support/checkout";
 import { fastRetryEnvironment, useEmulator, validInputs } from "./support/fixtures";
 
 const emulator = useEmulator();
 const hosts: ProviderHost[] = [];
-let providerText: string;
+const providerText = archiveUploadTargetProviderText;
 /** `__provider` as 37ad7bc wrote it: a loader with the implementation bundled and compressed. */
 const embeddedProviderText = fs.readFileSync(path.join(__dirname, "fixtures", "embedded-provider-37ad7bc.txt"), "utf8");
 
-beforeAll(async () => {
-    providerText = await serializedProvider();
-});
+const checkouts: CopiedCheckout[] = [];
+function newCheckout(): CopiedCheckout {
+    const checkout = copiedCheckout();
+    checkouts.push(checkout);
+    return checkout;
+}
 
 afterEach(async () => {
     await Promise.all(hosts.splice(0).map((h) => h.stop()));
+    checkouts.splice(0).forEach((c) => c.remove());
 });
 
 async function deployment<T>(command: (host: ProviderHost) => Promise<T>, programDir = projectRoot): Promise<{ result: T; http: string[] }> {
@@ -37,23 +42,10 @@ async function deployment<T>(command: (host: ProviderHost) => Promise<T>, progra
 const storagePath = (apiKey: string) => `/v2/project/${apiKey}/archive/storage`;
 const withProvider = (inputs: object, text: string): Program => new Map([["target", { ...inputs, __provider: text }]]);
 
-/** A program directory with a copy of providers/ and the project's packages, but its own cache. */
-function copiedCheckout(): { dir: string; cacheDir: string } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opentok-checkout-"));
-    fs.cpSync(path.join(projectRoot, "providers"), path.join(dir, "providers"), { recursive: true });
-    fs.mkdirSync(path.join(dir, "node_modules"));
-    for (const entry of fs.readdirSync(path.join(projectRoot, "node_modules"))) {
-        if (entry !== ".cache") {
-            fs.symlinkSync(path.join(projectRoot, "node_modules", entry), path.join(dir, "node_modules", entry));
-        }
-    }
-    return { dir, cacheDir: path.join(dir, "node_modules", ".cache", "opentok-archive-storage") };
-}
-
 describe("the provider text in state", () => {
     it("is a loader of under 8 KB that names the implementation's directory, not the implementation", () => {
         expect(Buffer.byteLength(providerText)).toBeLessThanOrEqual(8 * 1024);
-        expect(providerText).toContain('implementationDir: "providers"');
+        expect(providerText).toContain('exports.implementationDir = "providers";');
         expect(providerText).not.toContain("X-OPENTOK-AUTH");
         expect(providerText).not.toContain(process.cwd());
     });
@@ -93,7 +85,8 @@ describe("the checkout the host runs in", () => {
         host.check("urn:pulumi:test::p::t::target", {}, { ...inputs, sse: "aws:kms", __provider: providerText }).then((r) => r.failures);
 
     it("is bundled once per content, by concurrent hosts too, and an edit is run by the next deployment", async () => {
-        const { dir, cacheDir } = copiedCheckout();
+        const checkout = newCheckout();
+        const { dir, cacheDir } = checkout;
         const inputs = validInputs(emulator);
         // Two deployments at once on a cold cache: both bundle, one rename wins, both work.
         const [first, second] = await Promise.all([
@@ -114,20 +107,20 @@ describe("the checkout the host runs in", () => {
         expect(fs.readdirSync(cacheDir)).toHaveLength(2);
         const { http } = await deployment((host) => destroy(host, first.result as StackState), dir);
         expect(http).toEqual([`DELETE ${storagePath(inputs.apiKey)} 204`]);
-        fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it("works where the cache cannot be written, bundling in every process", async () => {
-        const { dir } = copiedCheckout();
+        const checkout = newCheckout();
+        const { dir } = checkout;
         fs.writeFileSync(path.join(dir, "node_modules", ".cache"), "a file where the cache directory would go");
         const inputs = validInputs(emulator);
         const { http } = await deployment((host) => up(host, withProvider(inputs, providerText), new Map()), dir);
         expect(http).toEqual([`PUT ${storagePath(inputs.apiKey)} 200`]);
-        fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it("says where it looked and what to do when the program's directory has no provider code", async () => {
-        const { dir } = copiedCheckout();
+        const checkout = newCheckout();
+        const { dir } = checkout;
         fs.rmSync(path.join(dir, "providers"), { recursive: true });
         const inputs = validInputs(emulator);
         const { result, http } = await deployment(
@@ -141,6 +134,5 @@ describe("the checkout the host runs in", () => {
         expect(result).toContain(`runs its provider from ${path.join(dir, "providers")}, which has no archive-upload-target-provider.ts`);
         expect(result).toContain("Run pulumi in the opentok-archive-storage project directory, after npm ci.");
         expect(http).toEqual([]);
-        fs.rmSync(dir, { recursive: true, force: true });
     });
 });

@@ -4,9 +4,9 @@
 
 import { verifySignature } from "@vonage/jwt";
 import * as jwt from "jsonwebtoken";
-import { archiveUploadTargetProvider as provider, TargetInputs } from "../providers";
+import { archiveUploadTargetProvider as provider, TargetInputs, archiveUploadTargetProviderText } from "../providers";
 import { destroy, up } from "./harness/engine-driver";
-import { ProviderHost, serializedProvider } from "./harness/provider-host";
+import { ProviderHost } from "./harness/provider-host";
 import {
     accountKey,
     apiSecret,
@@ -175,7 +175,7 @@ describe("on the wire", () => {
 
 describe("through the dynamic-provider host", () => {
     it("creates, updates to Azure, and destroys a Vonage application's target", async () => {
-        const providerText = await serializedProvider();
+        const providerText = archiveUploadTargetProviderText;
         const inputs = validVonageInputs(emulator);
         const program = (overrides: object) => new Map([["target", { ...inputs, ...overrides, __provider: providerText }]]);
         const deployment = async <T>(command: (host: ProviderHost) => Promise<T>) => {

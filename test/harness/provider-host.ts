@@ -5,10 +5,8 @@ import { ChildProcess, spawn } from "child_process";
 import * as grpc from "@grpc/grpc-js";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import { archiveUploadTargetProvider } from "../../providers";
 import { projectRoot } from "./stand-in-engine";
 
 export type Props = Record<string, unknown>;
@@ -22,12 +20,6 @@ export interface DiffResponse {
     changes: "none" | "some" | "unknown";
     replaces: string[];
     deleteBeforeReplace: boolean;
-}
-
-/** The provider text as the SDK stores it in `__provider` (dynamic.Resource's serializeProvider). */
-export async function serializedProvider(): Promise<string> {
-    const serialized = await pulumi.runtime.serializeFunction(() => archiveUploadTargetProvider, { allowSecrets: true });
-    return serialized.text;
 }
 
 export class ProviderHost {

@@ -4,8 +4,8 @@
 // and 403 are never retried; after a final clean `up`, the emulator holds exactly what the
 // program declares.
 
-import { TargetInputs } from "../../providers";
-import { Props, ProviderHost, serializedProvider } from "../harness/provider-host";
+import { TargetInputs, archiveUploadTargetProviderText } from "../../providers";
+import { Props, ProviderHost } from "../harness/provider-host";
 import { generateKeyPairSync, randomUUID } from "crypto";
 import { accountKey, apiSecret, fastRetryEnvironment, newApiKey, secretKey, useEmulator, vonageKeys } from "../support/fixtures";
 import { seededRandom } from "../emulator/opentok-emulator";
@@ -61,7 +61,7 @@ const clearError =
     /^(OpenTokApiError|OpenTokUnreachableError)?:? ?(\d+ UNKNOWN: )?(PUT|DELETE) \/v2\/project\/[0-9a-f-]+\/archive\/storage (failed with \d{3}.*\. (Check|The API|Run|See|run)|to http:\/\/127\.0\.0\.1:\d+ got no answer after \d+ attempts? .*Check apiUrl)/;
 
 it("converges or fails clearly under random faults, never retries 400/403, and ends in the declared state", async () => {
-    const providerText = await serializedProvider();
+    const providerText = archiveUploadTargetProviderText;
     sweep.check("serialized provider (__provider)", providerText);
     const next = seededRandom(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;

@@ -2,8 +2,9 @@
 // default parallelism, while the emulator rate-limits. Shared by the reliability suite and the
 // benchmark, so both measure the same thing.
 
+import { archiveUploadTargetProviderText } from "../../providers";
 import type { OpenTokEmulator } from "../emulator/opentok-emulator";
-import { ProviderHost, serializedProvider } from "../harness/provider-host";
+import { ProviderHost } from "../harness/provider-host";
 import { fastRetryEnvironment, validInputs } from "./fixtures";
 
 /** Pulumi's default --parallel for `pulumi up`. */
@@ -23,7 +24,7 @@ export interface FleetResult {
 }
 
 export async function applyFleet(emulator: OpenTokEmulator, targets: number, ratePerSecond: number): Promise<FleetResult> {
-    const providerText = await serializedProvider();
+    const providerText = archiveUploadTargetProviderText;
     const host = await ProviderHost.start({
         ...fastRetryEnvironment,
         OPENTOK_HTTP_MAX_ATTEMPTS: "100",
