@@ -10,6 +10,7 @@ import * as jwt from "jsonwebtoken";
 import * as os from "os";
 import * as path from "path";
 import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers";
+import { archiveUploadTargetProvider as implementation } from "../providers/archive-upload-target-provider";
 import { OpenTokEmulator } from "../test/emulator/opentok-emulator";
 import { destroy, preview, Program, up } from "../test/harness/engine-driver";
 import { ProviderHost } from "../test/harness/provider-host";
@@ -18,7 +19,7 @@ import { copiedCheckout } from "../test/support/checkout";
 import { applyFleet } from "../test/support/fleet";
 import { apiSecret, fastRetryEnvironment, validInputs } from "../test/support/fixtures";
 
-const runs = Number(process.env.BENCH_RUNS ?? 5);
+const runs = Number(process.env.BENCH_RUNS ?? 7);
 const operationRuns = Number(process.env.BENCH_OPERATION_RUNS ?? 30);
 const fleetRate = Number(process.env.BENCH_FLEET_RATE ?? 20);
 const fleetTargets = Number(process.env.BENCH_FLEET_TARGETS ?? 200);
@@ -57,21 +58,33 @@ const programConfig = {
     "opentok-archive-storage:fallback": "none",
 };
 
-async function programStart(options: Partial<RunOptions>): Promise<number> {
-    return timed(runs, async () => {
-        const result = await runProgram({ stack: "dev", config: programConfig, secretKeys: ["opentok:apiSecret"], ...options });
-        if (result.exitCode !== 0) {
-            throw new Error(`program run failed (${result.exitCode}): ${result.stderr}${result.logs.map((l) => l.message).join("\n")}`);
-        }
-        return result.durationMs;
-    });
+async function programRun(options: Partial<RunOptions>): Promise<number> {
+    const result = await runProgram({ stack: "dev", config: programConfig, secretKeys: ["opentok:apiSecret"], ...options });
+    if (result.exitCode !== 0) {
+        throw new Error(`program run failed (${result.exitCode}): ${result.stderr}${result.logs.map((l) => l.message).join("\n")}`);
+    }
+    return result.durationMs;
 }
 
 async function benchProgramStart() {
-    const floor = await programStart({ programDir: path.join(projectRoot, "bench", "floor"), project: "floor" });
-    const dynamicFloor = await programStart({ programDir: path.join(projectRoot, "bench", "floor-dynamic"), project: "floor" });
-    const typeChecked = await programStart({ tsconfig: "tsconfig.json" });
-    const asConfigured = await programStart({ tsconfig: "tsconfig.pulumi.json" });
+    const variants = {
+        floor: { programDir: path.join(projectRoot, "bench", "floor"), project: "floor" },
+        dynamicFloor: { programDir: path.join(projectRoot, "bench", "floor-dynamic"), project: "floor" },
+        typeChecked: { tsconfig: "tsconfig.json" },
+        asConfigured: { tsconfig: "tsconfig.pulumi.json" },
+    } satisfies Record<string, Partial<RunOptions>>;
+    // Round-robin, so that a machine getting slower or faster during the run moves every variant
+    // alike and the ratios stay true.
+    const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, [] as number[]])) as Record<keyof typeof variants, number[]>;
+    for (let i = 0; i < runs; i++) {
+        for (const [name, options] of Object.entries(variants) as [keyof typeof variants, Partial<RunOptions>][]) {
+            samples[name].push(await programRun(options));
+        }
+    }
+    const floor = median(samples.floor);
+    const dynamicFloor = median(samples.dynamicFloor);
+    const typeChecked = median(samples.typeChecked);
+    const asConfigured = median(samples.asConfigured);
     const bare = { name: "bare program (@pulumi/pulumi + @pulumi/aws, 1 resource)", value: floor };
     const withDynamic = { name: "bare program + 1 trivial dynamic resource", value: dynamicFloor };
     rows.push({ group: "program start", measure: "floor: bare program", value: floor, unit: "ms" });
@@ -162,16 +175,20 @@ async function benchFirstCheck(emulator: OpenTokEmulator, providerText: string) 
             await host.stop();
         }
     };
-    const floorValue = await timed(runs, firstCheck(trivialText));
-    const warm = await timed(runs, firstCheck(providerText));
-    const cold = await timed(runs, async () => {
+    // Round-robin, as for program start. A fresh clone is a copy of providers/ with its own,
+    // empty cache, made before the clock starts.
+    const samples = { floor: [] as number[], warm: [] as number[], cold: [] as number[] };
+    for (let i = 0; i < runs; i++) {
+        samples.floor.push(await timed(1, firstCheck(trivialText)));
+        samples.warm.push(await timed(1, firstCheck(providerText)));
         const checkout = copiedCheckout();
         try {
-            await firstCheck(providerText, checkout.dir)();
+            samples.cold.push(await timed(1, firstCheck(providerText, checkout.dir)));
         } finally {
             checkout.remove();
         }
-    });
+    }
+    const [floorValue, warm, cold] = [median(samples.floor), median(samples.warm), median(samples.cold)];
     const floor = { name: "new host, first Check of a trivial dynamic provider", value: floorValue };
     rows.push({ group: "provider host start", measure: "floor: new host, first Check, trivial provider", value: floorValue, unit: "ms" });
     rows.push({ group: "provider host start", measure: "new host, first Check, bundle cached", value: warm, unit: "ms", floor });
@@ -183,6 +200,14 @@ async function benchSizes(created: { outputs: Record<string, unknown> }, provide
     const stateBytes = Buffer.byteLength(JSON.stringify(created.outputs));
     rows.push({ group: "size", measure: "__provider per resource", value: providerBytes, unit: "bytes", target: "≤ 8192" });
     rows.push({ group: "size", measure: "state per resource (outputs, __provider included)", value: stateBytes, unit: "bytes" });
+    // For comparison: what pulumi.dynamic.Resource would store, closure-serializing the implementation.
+    const closureSerialized = await pulumi.runtime.serializeFunction(() => implementation, { allowSecrets: true });
+    rows.push({
+        group: "size",
+        measure: "for comparison: the implementation closure-serialized (pulumi.dynamic.Resource)",
+        value: Buffer.byteLength(closureSerialized.text),
+        unit: "bytes",
+    });
 }
 
 /** Requests per scenario are fixed numbers: any other count is a bug, and fails the run. */
