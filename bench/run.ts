@@ -71,6 +71,7 @@ async function benchProgramStart() {
         floor: { programDir: path.join(projectRoot, "bench", "floor"), project: "floor" },
         dynamicFloor: { programDir: path.join(projectRoot, "bench", "floor-dynamic"), project: "floor" },
         typeChecked: { tsconfig: "tsconfig.json" },
+        transpileOnly: { tsconfig: "tsconfig.json", transpileOnly: true },
         asConfigured: { tsconfig: "tsconfig.pulumi.json" },
     } satisfies Record<string, Partial<RunOptions>>;
     // Round-robin, so that a machine getting slower or faster during the run moves every variant
@@ -84,12 +85,20 @@ async function benchProgramStart() {
     const floor = median(samples.floor);
     const dynamicFloor = median(samples.dynamicFloor);
     const typeChecked = median(samples.typeChecked);
+    const transpileOnly = median(samples.transpileOnly);
     const asConfigured = median(samples.asConfigured);
     const bare = { name: "bare program (@pulumi/pulumi + @pulumi/aws, 1 resource)", value: floor };
     const withDynamic = { name: "bare program + 1 trivial dynamic resource", value: dynamicFloor };
     rows.push({ group: "program start", measure: "floor: bare program", value: floor, unit: "ms" });
     rows.push({ group: "program start", measure: "floor: bare program + 1 dynamic resource", value: dynamicFloor, unit: "ms", floor: bare });
     rows.push({ group: "program start", measure: "this program, type-checking (tsconfig.json)", value: typeChecked, unit: "ms", floor: bare });
+    rows.push({
+        group: "program start",
+        measure: "this program, transpile-only (PULUMI_NODEJS_TRANSPILE_ONLY=true, tsconfig.json)",
+        value: transpileOnly,
+        unit: "ms",
+        floor: bare,
+    });
     rows.push({
         group: "program start",
         measure: "this program, as Pulumi.yaml runs it (tsconfig.pulumi.json: noCheck, SWC)",
