@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { archiveUploadTargetProviderText } from "../providers";
 import { awsLikeOutputs, projectRoot, Registration, runProgram } from "./harness/stand-in-engine";
 
 const apiSecret = "program-api-secret-Wq72Lm";
@@ -66,9 +67,11 @@ describe.each([
         expect(target.additionalSecretOutputs).toEqual(expect.arrayContaining(["apiSecret", "secretKey"]));
     });
 
-    it("serializes a provider that holds no secret", () => {
+    it("stores the same provider text whichever compiler ran it, holding no secret", () => {
         const providerText = byType("pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget").inputs.__provider as string;
-        expect(providerText).toContain("exports.handler");
+        // Written, not serialized: byte for byte the text the host tests run, so switching
+        // tsconfig (or ts-node's transpiler) never changes what state holds.
+        expect(providerText).toBe(archiveUploadTargetProviderText);
         expect(providerText).not.toContain(apiSecret);
         expect(providerText).not.toContain("program-s3-secret-Pq81Zz");
         // The loader names the implementation's directory relative to the program's, the
