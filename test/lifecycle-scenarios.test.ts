@@ -5,6 +5,7 @@
 import { TargetInputs, unknownValue, archiveUploadTargetProviderText } from "../providers";
 import { CheckFailedError, destroy, preview, Program, refresh, StackState, up } from "./harness/engine-driver";
 import { ProviderHost } from "./harness/provider-host";
+import { Deployment, observed, storagePath } from "./support/deployment";
 import { apiSecret, fastRetryEnvironment, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
 const emulator = useEmulator();
@@ -29,21 +30,15 @@ afterAll(async () => {
 });
 
 /** Runs one `pulumi` command: a fresh host, the command, and what crossed gRPC and HTTP. */
-async function deployment<T>(command: (host: ProviderHost) => Promise<T>): Promise<{ result: T; calls: string[]; http: string[]; stderr: string }> {
+async function deployment<T>(command: (host: ProviderHost) => Promise<T>): Promise<Deployment<T>> {
     const host = await nextHost();
     hosts.push(host);
-    const before = emulator.requests.length;
-    const result = await command(host);
-    await emulator.idle();
-    const http = emulator.requests.slice(before).map((r) => `${r.method} ${r.path} ${r.outcome}`);
-    return { result, calls: host.calls.filter((c) => c !== "Configure"), http, stderr: host.stderr };
+    return observed(emulator, host, command);
 }
 
 function program(resources: Record<string, object>): Program {
     return new Map(Object.entries(resources).map(([name, inputs]) => [name, { ...inputs, __provider: providerText }]));
 }
-
-const storagePath = (apiKey: string) => `/v2/project/${apiKey}/archive/storage`;
 
 async function deployed(inputs: TargetInputs, name = "target"): Promise<StackState> {
     const { result } = await deployment((host) => up(host, program({ [name]: inputs }), new Map()));

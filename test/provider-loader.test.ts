@@ -10,6 +10,7 @@ import { destroy, Program, StackState, up } from "./harness/engine-driver";
 import { ProviderHost } from "./harness/provider-host";
 import { projectRoot } from "./harness/stand-in-engine";
 import { copiedCheckout, CopiedCheckout } from "./support/checkout";
+import { Deployment, observed, storagePath } from "./support/deployment";
 import { fastRetryEnvironment, useEmulator, validInputs } from "./support/fixtures";
 
 const emulator = useEmulator();
@@ -30,16 +31,11 @@ afterEach(async () => {
     checkouts.splice(0).forEach((c) => c.remove());
 });
 
-async function deployment<T>(command: (host: ProviderHost) => Promise<T>, programDir = projectRoot): Promise<{ result: T; http: string[] }> {
+async function deployment<T>(command: (host: ProviderHost) => Promise<T>, programDir = projectRoot): Promise<Deployment<T>> {
     const host = await ProviderHost.start(fastRetryEnvironment, programDir);
     hosts.push(host);
-    const before = emulator.requests.length;
-    const result = await command(host);
-    await emulator.idle();
-    return { result, http: emulator.requests.slice(before).map((r) => `${r.method} ${r.path} ${r.outcome}`) };
+    return observed(emulator, host, command);
 }
-
-const storagePath = (apiKey: string) => `/v2/project/${apiKey}/archive/storage`;
 const withProvider = (inputs: object, text: string): Program => new Map([["target", { ...inputs, __provider: text }]]);
 
 describe("the provider text in state", () => {
