@@ -19,7 +19,10 @@ export interface ArchiveStorageArgs {
         /** Default: the API of the credentials given. */
         apiUrl?: pulumi.Input<string>;
     };
-    /** `"s3"`: OpenTok asks for SSE-S3 and the bucket refuses any other upload. `"none"`: not asked. */
+    /**
+     * `"s3"`: OpenTok asks for SSE-S3. `"none"`: it asks for nothing. Either way the bucket encrypts
+     * every archive with SSE-S3 by default and refuses an upload that asks for another encryption.
+     */
     sse: SseMode;
     /** Where an archive goes when its upload fails: `"none"` (lost) or `"opentok"` (kept 72 h). */
     fallback: FallbackMode;
@@ -32,6 +35,11 @@ export interface ArchiveStorageArgs {
      * is the old key deleted.
      */
     keyGeneration: number;
+    /**
+     * Before the target is set, upload a probe (one single-part and one multipart upload) with the
+     * new key, and fail if S3 refuses either or does not confirm the encryption. Default true.
+     */
+    verify?: boolean;
     /** Tags on every AWS resource. */
     tags?: Record<string, string>;
 }
@@ -56,7 +64,12 @@ export class ArchiveStorage extends pulumi.ComponentResource {
 
         const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-archives-encryption`,
-            { bucket: bucketName, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+            {
+                bucket: bucketName,
+                // SSE-C is blocked by default on new buckets since April 2026; said here so that
+                // an older bucket, or a changed default, cannot take customer-provided keys.
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
+            },
             parent,
         );
         const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
@@ -71,7 +84,7 @@ export class ArchiveStorage extends pulumi.ComponentResource {
         );
         const bucketPolicy = new aws.s3.BucketPolicy(
             `${name}-archives-policy`,
-            { bucket: bucketName, policy: bucketPolicyDocument(this.bucket.arn, args.sse) },
+            { bucket: bucketName, policy: bucketPolicyDocument(this.bucket.arn) },
             // S3 refuses a policy while the public access block is being written.
             { ...parent, dependsOn: [publicAccessBlock] },
         );
@@ -100,6 +113,7 @@ export class ArchiveStorage extends pulumi.ComponentResource {
                 secretKey: this.accessKey.secret,
                 sse: args.sse,
                 fallback: args.fallback,
+                verify: args.verify ?? true,
             },
             // Never point OpenTok at a key that cannot write yet, or at a bucket not yet locked down.
             { ...parent, dependsOn: [uploadPolicy, encryption, publicAccessBlock, ownership, bucketPolicy] },
@@ -125,11 +139,14 @@ function validateArgs(args: ArchiveStorageArgs) {
 }
 
 /**
- * Denies every request that is not over TLS and, when OpenTok is told to ask for SSE-S3, every
- * upload that asks for anything else: a misconfigured writer fails loudly instead of storing
- * archives another way.
+ * Denies every request that is not over TLS, and every upload that asks for an encryption other
+ * than SSE-S3 (KMS, DSSE-KMS): a misconfigured writer fails loudly instead of storing archives
+ * another way. An upload that asks for nothing is never refused: the bucket's default encryption
+ * gives it SSE-S3, and the parts of a multipart upload (UploadPart, CompleteMultipartUpload) cannot
+ * carry the header at all. A negated operator alone is true when its key is absent, so the
+ * statement also requires the header to be present (`Null: false`); its conditions are ANDed.
  */
-function bucketPolicyDocument(bucketArn: pulumi.Output<string>, sse: SseMode): pulumi.Output<string> {
+function bucketPolicyDocument(bucketArn: pulumi.Output<string>): pulumi.Output<string> {
     return pulumi.jsonStringify({
         Version: "2012-10-17",
         Statement: [
@@ -141,18 +158,17 @@ function bucketPolicyDocument(bucketArn: pulumi.Output<string>, sse: SseMode): p
                 Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
                 Condition: { Bool: { "aws:SecureTransport": "false" } },
             },
-            ...(sse === "s3"
-                ? [
-                      {
-                          Sid: "DenyUploadsWithoutSseS3",
-                          Effect: "Deny",
-                          Principal: "*",
-                          Action: "s3:PutObject",
-                          Resource: pulumi.interpolate`${bucketArn}/*`,
-                          Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "AES256" } },
-                      },
-                  ]
-                : []),
+            {
+                Sid: "DenyUploadsAskingForOtherEncryption",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:PutObject",
+                Resource: pulumi.interpolate`${bucketArn}/*`,
+                Condition: {
+                    StringNotEquals: { "s3:x-amz-server-side-encryption": "AES256" },
+                    Null: { "s3:x-amz-server-side-encryption": "false" },
+                },
+            },
         ],
     });
 }

@@ -74,10 +74,10 @@ export function readStackSettings(): StackSettings {
         }
         return value;
     };
-    const flag = (key: string): boolean => {
+    const flag = (key: string, fallbackValue = false): boolean => {
         const raw = project.get(key);
         if (raw === undefined || raw === "") {
-            return false;
+            return fallbackValue;
         }
         if (raw !== "true" && raw !== "false") {
             throw new pulumi.RunError(`Configuration ${projectNamespace}:${key} must be true or false, but is ${JSON.stringify(raw)}.`);
@@ -91,6 +91,7 @@ export function readStackSettings(): StackSettings {
         fallback: oneOf("fallback", fallbackModes),
         retentionDays: wholeNumber("retentionDays", 1),
         forceDestroy: flag("forceDestroy"),
+        verify: flag("verify", true),
         protect: flag("protect"),
         keyGeneration: wholeNumber("keyGeneration", 1) ?? 1,
         tags: { project: projectNamespace, environment: stack, "managed-by": "pulumi" },

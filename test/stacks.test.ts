@@ -1,124 +1,9 @@
 // The whole program (index.ts) under pulumi.runtime.setMocks, once per stack file: the inputs
 // each resource receives, by type token, and the errors bad configuration gives.
 
-import * as fs from "fs";
-import * as yaml from "js-yaml";
-import * as path from "path";
-import type * as pulumiType from "@pulumi/pulumi";
+import { mockId, only, parsedPolicy, ProgramRun, runProgram, secretSignature, stackConfig } from "./support/program-with-mocks";
 
-const secretSignature = "4dabf18193072939515e22adb298388d";
-
-// Each run loads a fresh @pulumi/pulumi, which adds its own process exit listeners.
-process.setMaxListeners(50);
 const apiSecret = "stack-api-secret-Kd82hs";
-
-interface Registered {
-    type: string;
-    name: string;
-    inputs: Record<string, unknown>;
-    protect: boolean;
-}
-
-interface ProgramRun {
-    resources: Registered[];
-    outputs: Record<string, unknown>;
-    error?: Error;
-}
-
-function stackConfig(stack: string): Record<string, string> {
-    const file = yaml.load(fs.readFileSync(path.join(__dirname, "..", "stacks", `Pulumi.${stack}.yaml`), "utf8")) as {
-        config: Record<string, unknown>;
-    };
-    return Object.fromEntries(Object.entries(file.config).map(([key, value]) => [key, String(value)]));
-}
-
-/** Runs index.ts with a fresh module registry, so that each run has its own Pulumi runtime. */
-async function runProgram(stack: string, config: Record<string, string | undefined>): Promise<ProgramRun> {
-    const registered: Registered[] = [];
-    const resourceObjects: { registration: Registered; resource: pulumiType.Resource }[] = [];
-    let program: Record<string, unknown> = {};
-    let error: Error | undefined;
-    await jest.isolateModulesAsync(async () => {
-        const pulumi: typeof pulumiType = require("@pulumi/pulumi");
-        await pulumi.runtime.setMocks(
-            {
-                newResource: (args) => {
-                    if (args.type !== "pulumi:pulumi:Stack") {
-                        registered.push({ type: args.type, name: args.name, inputs: args.inputs, protect: false });
-                    }
-                    return { id: mockId(args.type, args.name, args.inputs), state: { ...args.inputs, ...mockOutputs(args.type, args.name) } };
-                },
-                call: () => ({}),
-            },
-            "opentok-archive-storage",
-            stack,
-            false,
-        );
-        const definedConfig = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Record<string, string>;
-        pulumi.runtime.setAllConfig(definedConfig, ["opentok:apiSecret", "opentok:privateKey"]);
-        // As Pulumi's language host does: the program runs inside the root stack resource.
-        await pulumi.runtime.runInPulumiStack(async () => {
-            pulumi.runtime.registerStackTransformation((args) => {
-                resourceObjects.push({ registration: { type: args.type, name: args.name, inputs: {}, protect: false }, resource: args.resource });
-                return undefined;
-            });
-            try {
-                program = require("../index");
-            } catch (e) {
-                error = e as Error;
-            }
-            return program;
-        });
-    });
-    const outputs: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(program)) {
-        outputs[name] = await new Promise((resolve) => (value as pulumiType.Output<unknown>).apply(resolve));
-    }
-    for (const { registration, resource } of resourceObjects) {
-        const match = registered.find((r) => r.type === registration.type && r.name === registration.name);
-        if (match) {
-            match.protect = (resource as unknown as { __protect?: boolean }).__protect === true;
-        }
-    }
-    return { resources: registered, outputs, error };
-}
-
-/** Ids as the real providers make them: an access key's id is its key ID, a target's its apiKey. */
-function mockId(type: string, name: string, inputs: Record<string, unknown> = {}): string {
-    switch (type) {
-        case "aws:iam/accessKey:AccessKey":
-            return `AKIAMOCK${name.length}KEY0000`;
-        case "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget":
-            return String(inputs.apiKey);
-        default:
-            return `${name}-id`;
-    }
-}
-
-function mockOutputs(type: string, name: string): Record<string, unknown> {
-    switch (type) {
-        case "aws:s3/bucket:Bucket":
-            return { bucket: `${name}-a1b2c3`, arn: `arn:aws:s3:::${name}-a1b2c3` };
-        case "aws:iam/user:User":
-            return { name: `${name}-user`, arn: `arn:aws:iam::123456789012:user/opentok/${name}-user` };
-        case "aws:iam/accessKey:AccessKey":
-            return { secret: `mock-secret-of-${name}` };
-        default:
-            return {};
-    }
-}
-
-function only(run: ProgramRun, type: string): Registered {
-    const matches = run.resources.filter((r) => r.type === type);
-    expect(matches).toHaveLength(1);
-    return matches[0]!;
-}
-
-function parsedPolicy(resource: Registered): {
-    Statement: { Sid: string; Effect: string; Action: string; Resource: unknown; Condition?: unknown }[];
-} {
-    return JSON.parse(resource.inputs.policy as string);
-}
 
 const credentials = { "opentok:apiKey": "47000001", "opentok:apiSecret": apiSecret };
 
@@ -155,7 +40,7 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
         const bucketName = `archive-storage-${stack}-archives-a1b2c3`;
         expect(only(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs).toMatchObject({
             bucket: bucketName,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
         });
         expect(only(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toEqual({
             bucket: bucketName,
@@ -170,15 +55,10 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
         });
     });
 
-    it("denies insecure transport and uploads without SSE-S3 in the bucket policy", () => {
+    it("denies insecure transport, and uploads that ask for an encryption other than SSE-S3, in the bucket policy", () => {
+        // What these statements allow and deny is proven by evaluation in upload-policies.test.ts.
         const statements = parsedPolicy(only(run, "aws:s3/bucketPolicy:BucketPolicy")).Statement;
-        expect(statements.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyUploadsWithoutSseS3"]);
-        expect(statements[0]).toMatchObject({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
-        expect(statements[1]).toMatchObject({
-            Effect: "Deny",
-            Action: "s3:PutObject",
-            Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "AES256" } },
-        });
+        expect(statements.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyUploadsAskingForOtherEncryption"]);
     });
 
     it("grants the OpenTok user exactly the documented permissions", () => {
@@ -202,6 +82,7 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
             apiSecret: { [secretSignature]: expect.any(String), value: apiSecret },
             sse: config["opentok-archive-storage:sse"],
             fallback: config["opentok-archive-storage:fallback"],
+            verify: true,
         });
     });
 
@@ -248,13 +129,24 @@ describe("stack settings", () => {
         expect(prod["opentok-archive-storage:forceDestroy"]).toBe("false");
     });
 
-    it("with sse none, drops the encryption-required statement but keeps default encryption", async () => {
+    it("with sse none, keeps the bucket policy and default encryption, and tells OpenTok to ask for nothing", async () => {
         const run = await runProgram("dev", { ...dev, "opentok-archive-storage:sse": "none" });
-        expect(parsedPolicy(only(run, "aws:s3/bucketPolicy:BucketPolicy")).Statement.map((s) => s.Sid)).toEqual(["DenyInsecureTransport"]);
+        expect(parsedPolicy(only(run, "aws:s3/bucketPolicy:BucketPolicy")).Statement.map((s) => s.Sid)).toEqual([
+            "DenyInsecureTransport",
+            "DenyUploadsAskingForOtherEncryption",
+        ]);
         expect(only(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules).toEqual([
-            { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+            { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] },
         ]);
         expect(only(run, "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget").inputs.sse).toBe("none");
+    });
+
+    it.each([
+        ["false", false],
+        ["true", true],
+    ])("passes opentok-archive-storage:verify %s to the target", async (value, verify) => {
+        const run = await runProgram("dev", { ...dev, "opentok-archive-storage:verify": value });
+        expect(only(run, "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget").inputs.verify).toBe(verify);
     });
 
     it("rotates the key by generation: a new AccessKey name, which the target then uses", async () => {
@@ -307,6 +199,7 @@ describe("stack settings", () => {
             /opentok-archive-storage:retentionDays must be a whole number of at least 1/,
         ],
         ["forceDestroy", { "opentok-archive-storage:forceDestroy": "yes" }, /opentok-archive-storage:forceDestroy must be true or false/],
+        ["verify", { "opentok-archive-storage:verify": "off" }, /opentok-archive-storage:verify must be true or false, but is "off"/],
     ])("names the config key when %s is wrong", async (_key, change, message) => {
         const run = await runProgram("dev", { ...dev, ...change });
         expect(run.error?.message).toMatch(message);

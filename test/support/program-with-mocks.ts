@@ -1,0 +1,120 @@
+// Runs the whole program (index.ts) under pulumi.runtime.setMocks with a stack file's
+// configuration, and records what each resource was registered with.
+
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import type * as pulumiType from "@pulumi/pulumi";
+
+export const secretSignature = "4dabf18193072939515e22adb298388d";
+
+// Each run loads a fresh @pulumi/pulumi, which adds its own process exit listeners.
+process.setMaxListeners(50);
+
+export interface Registered {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+    protect: boolean;
+}
+
+export interface ProgramRun {
+    resources: Registered[];
+    outputs: Record<string, unknown>;
+    error?: Error;
+}
+
+export function stackConfig(stack: string): Record<string, string> {
+    const file = yaml.load(fs.readFileSync(path.join(__dirname, "..", "..", "stacks", `Pulumi.${stack}.yaml`), "utf8")) as {
+        config: Record<string, unknown>;
+    };
+    return Object.fromEntries(Object.entries(file.config).map(([key, value]) => [key, String(value)]));
+}
+
+/** Runs index.ts with a fresh module registry, so that each run has its own Pulumi runtime. */
+export async function runProgram(stack: string, config: Record<string, string | undefined>): Promise<ProgramRun> {
+    const registered: Registered[] = [];
+    const resourceObjects: { registration: Registered; resource: pulumiType.Resource }[] = [];
+    let program: Record<string, unknown> = {};
+    let error: Error | undefined;
+    await jest.isolateModulesAsync(async () => {
+        const pulumi: typeof pulumiType = require("@pulumi/pulumi");
+        await pulumi.runtime.setMocks(
+            {
+                newResource: (args) => {
+                    if (args.type !== "pulumi:pulumi:Stack") {
+                        registered.push({ type: args.type, name: args.name, inputs: args.inputs, protect: false });
+                    }
+                    return { id: mockId(args.type, args.name, args.inputs), state: { ...args.inputs, ...mockOutputs(args.type, args.name) } };
+                },
+                call: () => ({}),
+            },
+            "opentok-archive-storage",
+            stack,
+            false,
+        );
+        const definedConfig = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Record<string, string>;
+        pulumi.runtime.setAllConfig(definedConfig, ["opentok:apiSecret", "opentok:privateKey"]);
+        // As Pulumi's language host does: the program runs inside the root stack resource.
+        await pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation((args) => {
+                resourceObjects.push({ registration: { type: args.type, name: args.name, inputs: {}, protect: false }, resource: args.resource });
+                return undefined;
+            });
+            try {
+                program = require("../../index");
+            } catch (e) {
+                error = e as Error;
+            }
+            return program;
+        });
+    });
+    const outputs: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(program)) {
+        outputs[name] = await new Promise((resolve) => (value as pulumiType.Output<unknown>).apply(resolve));
+    }
+    for (const { registration, resource } of resourceObjects) {
+        const match = registered.find((r) => r.type === registration.type && r.name === registration.name);
+        if (match) {
+            match.protect = (resource as unknown as { __protect?: boolean }).__protect === true;
+        }
+    }
+    return { resources: registered, outputs, error };
+}
+
+/** Ids as the real providers make them: an access key's id is its key ID, a target's its apiKey. */
+export function mockId(type: string, name: string, inputs: Record<string, unknown> = {}): string {
+    switch (type) {
+        case "aws:iam/accessKey:AccessKey":
+            return `AKIAMOCK${name.length}KEY0000`;
+        case "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget":
+            return String(inputs.apiKey);
+        default:
+            return `${name}-id`;
+    }
+}
+
+export function mockOutputs(type: string, name: string): Record<string, unknown> {
+    switch (type) {
+        case "aws:s3/bucket:Bucket":
+            return { bucket: `${name}-a1b2c3`, arn: `arn:aws:s3:::${name}-a1b2c3` };
+        case "aws:iam/user:User":
+            return { name: `${name}-user`, arn: `arn:aws:iam::123456789012:user/opentok/${name}-user` };
+        case "aws:iam/accessKey:AccessKey":
+            return { secret: `mock-secret-of-${name}` };
+        default:
+            return {};
+    }
+}
+
+export function only(run: ProgramRun, type: string): Registered {
+    const matches = run.resources.filter((r) => r.type === type);
+    expect(matches).toHaveLength(1);
+    return matches[0]!;
+}
+
+export function parsedPolicy(resource: Registered): {
+    Statement: { Sid: string; Effect: string; Action: string; Resource: unknown; Condition?: unknown }[];
+} {
+    return JSON.parse(resource.inputs.policy as string);
+}
