@@ -1,7 +1,7 @@
 // The dynamic provider behind ArchiveUploadTarget, method by method:
 //   check  -> validates inputs and applies defaults; no request
 //   diff   -> apiKey/applicationId/apiUrl changed: replace; target fields: update; no request
-//   create -> preflight upload to the bucket (verify, S3), then PUT <apiUrl>/v2/project/<project>/archive/storage
+//   create -> preflight: a single-part and a multipart upload to the bucket (verify, S3), then PUT <apiUrl>/v2/project/<project>/archive/storage
 //   update -> preflight, then PUT (neither when only apiSecret, privateKey or verify changed)
 //   delete -> DELETE (404, nothing configured, counts as success)
 //   read   -> no request: the API has no GET, so refresh returns the stored state as inputs

@@ -45,9 +45,9 @@ export interface ArchiveUploadTargetArgs {
      */
     fallback: pulumi.Input<FallbackMode>;
     /**
-     * S3 targets: before setting the target, upload one small probe object with the target's own
-     * keys (and SSE-S3 when `sse` is "s3") and fail if S3 refuses it or does not confirm the
-     * encryption. Default true.
+     * S3 targets: before setting the target, probe the bucket with the target's own keys as OpenTok
+     * may upload (one single-part and one multipart upload, asking for SSE-S3 when `sse` is "s3")
+     * and fail if S3 refuses either or does not confirm the encryption. Default true.
      */
     verify?: pulumi.Input<boolean>;
 }

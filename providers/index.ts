@@ -7,7 +7,7 @@ export { archiveUploadTargetProvider, archiveUploadTargetProviderText } from "./
 export type { TargetState } from "./archive-upload-target-provider";
 export { ArchiveUploadTargetError, InvalidInputsError, OpenTokApiError, OpenTokUnreachableError } from "./errors";
 export type { RetryPolicy } from "./client";
-export { PreflightError, probeKey } from "./preflight";
+export { multipartProbeKey, PreflightError, probeKey } from "./preflight";
 export { secretPropertyNames } from "./secrets";
 export { unknownValue } from "./unknown";
 export { defaultApiUrl, fallbackModes, sseModes, targetTypes } from "./validation";

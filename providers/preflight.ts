@@ -2,7 +2,6 @@
 // there, encrypted as asked. OpenTok checks nothing when the target is set, and with
 // fallback "none" a bucket that refuses uploads loses every recording until someone notices.
 
-import type { PutObjectCommandOutput } from "@aws-sdk/client-s3";
 import { ArchiveUploadTargetError } from "./errors";
 import { redact, secretValuesOf } from "./secrets";
 import { projectIdOf, TargetInputs } from "./validation";
@@ -32,9 +31,14 @@ export function preflightPolicyFromEnvironment(env: NodeJS.ProcessEnv = process.
     };
 }
 
-/** The one object a probe writes, under the prefix OpenTok writes archives to (`<apiKey>/`). */
+/** The object the single-part probe writes, under the prefix OpenTok writes archives to (`<apiKey>/`). */
 export function probeKey(projectId: string): string {
     return `${projectId}/opentok-archive-storage-preflight/probe.txt`;
+}
+
+/** The object the multipart probe writes, beside the single-part one. */
+export function multipartProbeKey(projectId: string): string {
+    return `${projectId}/opentok-archive-storage-preflight/probe-multipart.txt`;
 }
 
 /** The upload failed: the message says what failed and what to fix, without any secret. */
@@ -50,9 +54,20 @@ export class PreflightError extends ArchiveUploadTargetError {
 /** Errors a just-created key or just-attached policy gives until AWS has propagated it. */
 const propagationErrors = ["InvalidAccessKeyId", "AccessDenied"];
 
+/** The S3 requests of a probe, in order. The last three are how a multipart upload is made. */
+type ProbeStep = "PutObject" | "CreateMultipartUpload" | "UploadPart" | "CompleteMultipartUpload";
+
+const probeBody = "Written by opentok-archive-storage to check that OpenTok can upload here. Safe to delete.\n";
+
 /**
- * Uploads the probe object with the target's own credentials, asking for SSE-S3 when `sse` is
- * "s3", and checks that S3 confirms it. Retries only the errors that propagation produces.
+ * Uploads with the target's own credentials as OpenTok may: one single-part PutObject, and one
+ * multipart upload (whether OpenTok uses multipart for large archives is not documented, and a
+ * bucket policy can allow one and refuse the other). Asks for SSE-S3 when `sse` is "s3" and checks
+ * that S3 confirms it for both. Retries only the errors that propagation produces.
+ *
+ * A multipart probe refused after CreateMultipartUpload stays unfinished: aborting it would need
+ * s3:AbortMultipartUpload, which OpenTok does not, so it is left to the bucket's lifecycle rule
+ * (the stacks abort incomplete uploads after 7 days); its one part is a few bytes.
  */
 export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy): Promise<void> {
     // Loaded here, not at the top: the provider host loads this module for every preview, and
@@ -67,53 +82,101 @@ export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy
         ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint, forcePathStyle: true }),
         maxAttempts: 2,
         requestHandler: { requestTimeout: policy.timeoutMs, connectionTimeout: policy.timeoutMs },
+        // No checksum headers beyond what S3 requires: the probe should look like OpenTok's
+        // uploads, and some S3-compatible storage refuses headers it does not know.
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
     });
-    const key = probeKey(projectIdOf(target));
-    const where = `s3://${target.bucket}/${key}${target.endpoint === undefined ? "" : ` at ${target.endpoint}`}`;
+    const projectId = projectIdOf(target);
+    const encryption = target.sse === "s3" ? { ServerSideEncryption: "AES256" as const } : {};
     const started = Date.now();
-    try {
+
+    const send = async <Output>(step: ProbeStep, key: string, request: () => Promise<Output>): Promise<Output> => {
+        const stepStarted = Date.now();
         for (;;) {
-            let output: PutObjectCommandOutput;
             try {
-                output = await client.send(
-                    new s3.PutObjectCommand({
-                        Bucket: target.bucket,
-                        Key: key,
-                        Body: `Written by opentok-archive-storage to check that OpenTok can upload here. Safe to delete.\n`,
-                        ContentType: "text/plain",
-                        ...(target.sse === "s3" ? { ServerSideEncryption: "AES256" as const } : {}),
-                    }),
-                );
+                return await request();
             } catch (e) {
                 const code = errorCode(e);
-                const waited = Date.now() - started;
-                if (propagationErrors.includes(code) && waited + policy.retryDelayMs <= policy.propagationBudgetMs) {
+                // The propagation budget is the whole probe's; the message says how long this step was retried.
+                const waited = Date.now() - stepStarted;
+                if (propagationErrors.includes(code) && Date.now() - started + policy.retryDelayMs <= policy.propagationBudgetMs) {
                     await new Promise((resolve) => setTimeout(resolve, policy.retryDelayMs));
                     continue;
                 }
                 const safeMessage = redact(errorMessage(e), secretValuesOf(target));
-                throw new PreflightError(explain(code, safeMessage, target, where, waited), code);
+                throw new PreflightError(explain(step, code, safeMessage, target, where(target, key), waited), code);
             }
-            if (target.sse === "s3" && output.ServerSideEncryption !== "AES256") {
-                throw new PreflightError(
-                    `Preflight upload to ${where} succeeded, but S3 did not confirm SSE-S3 encryption ` +
-                        `(x-amz-server-side-encryption was ${JSON.stringify(output.ServerSideEncryption ?? "absent")}, expected "AES256"). ` +
-                        `Archives could be stored unencrypted: check that the storage supports SSE-S3, or set sse to "none" if that is intended. ` +
-                        `Set verify to false to skip this check.`,
-                    "EncryptionNotConfirmed",
-                );
-            }
-            return;
         }
+    };
+
+    try {
+        const singleKey = probeKey(projectId);
+        const single = await send("PutObject", singleKey, () =>
+            client.send(
+                new s3.PutObjectCommand({ Bucket: target.bucket, Key: singleKey, Body: probeBody, ContentType: "text/plain", ...encryption }),
+            ),
+        );
+        confirmEncryption(target, "upload", where(target, singleKey), single.ServerSideEncryption);
+
+        const multipartKey = multipartProbeKey(projectId);
+        const created = await send("CreateMultipartUpload", multipartKey, () =>
+            client.send(new s3.CreateMultipartUploadCommand({ Bucket: target.bucket, Key: multipartKey, ContentType: "text/plain", ...encryption })),
+        );
+        const uploadId = created.UploadId;
+        // Every part but the last must be 5 MiB or more; a single part may be as small as this.
+        const part = await send("UploadPart", multipartKey, () =>
+            client.send(new s3.UploadPartCommand({ Bucket: target.bucket, Key: multipartKey, UploadId: uploadId, PartNumber: 1, Body: probeBody })),
+        );
+        const completed = await send("CompleteMultipartUpload", multipartKey, () =>
+            client.send(
+                new s3.CompleteMultipartUploadCommand({
+                    Bucket: target.bucket,
+                    Key: multipartKey,
+                    UploadId: uploadId,
+                    MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+                }),
+            ),
+        );
+        confirmEncryption(target, "multipart upload", where(target, multipartKey), completed.ServerSideEncryption);
     } finally {
         client.destroy();
     }
 }
 
-function explain(code: string, message: string, target: TargetInputs, where: string, waitedMs: number): string {
-    const intro = `Preflight upload to ${where} with accessKey ${target.accessKey} failed (${code || "no answer"}: ${message}).`;
-    const retried = waitedMs > 0 ? ` It was retried for ${Math.round(waitedMs / 1000)} s in case the key or policy was new.` : "";
+function where(target: TargetInputs, key: string): string {
+    return `s3://${target.bucket}/${key}${target.endpoint === undefined ? "" : ` at ${target.endpoint}`}`;
+}
+
+/** With sse "s3", S3 must report AES256 for the finished object (CompleteMultipartUpload reports it too). */
+function confirmEncryption(target: TargetInputs, kind: string, at: string, reported: string | undefined): void {
+    if (target.sse === "s3" && reported !== "AES256") {
+        throw new PreflightError(
+            `Preflight ${kind} to ${at} succeeded, but S3 did not confirm SSE-S3 encryption ` +
+                `(x-amz-server-side-encryption was ${JSON.stringify(reported ?? "absent")}, expected "AES256"). ` +
+                `Archives could be stored unencrypted: check that the storage supports SSE-S3, or set sse to "none" if that is intended. ` +
+                `Set verify to false to skip this check.`,
+            "EncryptionNotConfirmed",
+        );
+    }
+}
+
+function explain(step: ProbeStep, code: string, message: string, target: TargetInputs, where: string, waitedMs: number): string {
+    const what = step === "PutObject" ? "Preflight upload" : `Preflight multipart upload (${step})`;
+    const intro = `${what} to ${where} with accessKey ${target.accessKey} failed (${code || "no answer"}: ${message}).`;
+    const seconds = waitedMs < 10_000 ? (waitedMs / 1000).toFixed(1) : String(Math.round(waitedMs / 1000));
+    const retried = waitedMs > 0 ? ` It was retried for ${seconds} s in case the key or policy was new.` : "";
     const skip = " Set verify to false to skip this check.";
+    if ((step === "UploadPart" || step === "CompleteMultipartUpload") && (code === "AccessDenied" || code === "AllAccessDisabled")) {
+        return (
+            `${intro}${retried} The single-part upload and CreateMultipartUpload succeeded, but the storage refused ${step}: ` +
+            `OpenTok may upload large archives in parts, and every such recording would fail. ` +
+            `Check the bucket policy (and any organization policy): a Deny on s3:PutObject with StringNotEquals on s3:x-amz-server-side-encryption ` +
+            `also refuses ${step}, which cannot carry that header; add "Null": {"s3:x-amz-server-side-encryption": "false"} to its conditions ` +
+            `so that it refuses only uploads that ask for another encryption. ` +
+            `The unfinished probe upload is left for the bucket's lifecycle rule to abort.${skip}`
+        );
+    }
     switch (code) {
         case "NoSuchBucket":
             return `${intro} The bucket ${target.bucket} does not exist${target.endpoint === undefined ? " in AWS S3" : ` at ${target.endpoint}`}: check bucket (and endpoint).${skip}`;

@@ -1,12 +1,21 @@
-// Preflight: before the PUT, the provider uploads one probe object with the target's own keys.
-// Against s3rver (a real S3 implementation on loopback) for buckets, keys and endpoints, and
-// against a scripted S3 stand-in for the SSE header and for propagation delays.
+// Preflight: before the PUT, the provider uploads a probe with the target's own keys, as OpenTok
+// may upload an archive: one single-part PutObject and one multipart upload. Against s3rver (a
+// real S3 implementation on loopback, with multipart) for buckets, keys and endpoints, and
+// against a scripted S3 stand-in for the SSE header, propagation delays and bucket policies.
 
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { archiveUploadTargetProvider as provider, PreflightError, probeKey, TargetInputs, archiveUploadTargetProviderText } from "../providers";
-import { S3StandIn } from "./emulator/s3-stand-in";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import {
+    archiveUploadTargetProvider as provider,
+    multipartProbeKey,
+    PreflightError,
+    probeKey,
+    TargetInputs,
+    archiveUploadTargetProviderText,
+} from "../providers";
+import { S3Answer, S3Request, S3StandIn } from "./emulator/s3-stand-in";
 import { ProviderHost } from "./harness/provider-host";
 import { apiSecret, fastRetryEnvironment, OpenTokS3Inputs, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
@@ -72,24 +81,25 @@ function probeObjects(apiKey: string): string[] {
     return found;
 }
 
+/** Where s3rver keeps an object, relative to the bucket's directory. */
+const s3rverFile = (key: string) => key.replace(/\//g, path.sep) + "._S3rver_object";
+
 describe("preflight against s3rver", () => {
-    it("uploads the probe, then sets the target", async () => {
+    it("uploads the single-part and the multipart probe, then sets the target", async () => {
         const inputs = againstS3rver();
         await provider.create(inputs);
-        expect(probeObjects(inputs.apiKey)).toEqual([
-            probeKey(inputs.apiKey)
-                .replace(/\//g, path.sep)
-                .replace(/\.txt$/, ".txt._S3rver_object"),
-        ]);
+        expect(probeObjects(inputs.apiKey).sort()).toEqual(
+            [s3rverFile(multipartProbeKey(inputs.apiKey)), s3rverFile(probeKey(inputs.apiKey))].sort(),
+        );
         expect(emulator.received().map((r) => r.method)).toEqual(["PUT"]);
     });
 
-    it("leaves one fixed object however often it runs", async () => {
+    it("leaves the same two objects however often it runs", async () => {
         const inputs = againstS3rver();
         await provider.create(inputs);
         await provider.update!(inputs.apiKey, inputs, { ...inputs, fallback: "opentok" });
         await provider.update!(inputs.apiKey, { ...inputs, fallback: "opentok" }, inputs);
-        expect(probeObjects(inputs.apiKey)).toHaveLength(1);
+        expect(probeObjects(inputs.apiKey)).toHaveLength(2);
     });
 
     it("fails before the PUT when the bucket does not exist", async () => {
@@ -105,7 +115,7 @@ describe("preflight against s3rver", () => {
         const error = await createError(againstS3rver({ accessKey: "AKIAUNKNOWNKEY000000" }));
         expect(error.code).toBe("InvalidAccessKeyId");
         expect(error.message).toMatch(
-            /failed \(InvalidAccessKeyId: .*\)\. It was retried for \d+ s in case the key or policy was new\. The storage knows no such access key: check accessKey/,
+            /failed \(InvalidAccessKeyId: .*\)\. It was retried for [\d.]+ s in case the key or policy was new\. The storage knows no such access key: check accessKey/,
         );
         expect(emulator.received()).toHaveLength(0);
     });
@@ -132,22 +142,52 @@ describe("preflight against s3rver", () => {
     });
 });
 
+/** What the stand-in received, as "Operation key sse-header". */
+const received = (requests: S3Request[]) =>
+    requests.map((r) => `${r.operation} ${r.path.split("?")[0]} ${r.headers["x-amz-server-side-encryption"] ?? "-"}`);
+
 describe("preflight against the S3 stand-in", () => {
-    it("asks for AES256 and accepts S3's confirmation", async () => {
+    it("makes a single-part and a multipart upload, asking for AES256 where S3 takes the header, then sets the target", async () => {
         standIn.script([], { status: 200, sse: "AES256" });
         const inputs = againstStandIn();
         await provider.create(inputs);
-        expect(standIn.requests).toHaveLength(1);
-        expect(standIn.requests[0]!.method).toBe("PUT");
-        expect(standIn.requests[0]!.path.split("?")[0]).toBe(`/acme-archives/${probeKey(inputs.apiKey)}`);
-        expect(standIn.requests[0]!.headers["x-amz-server-side-encryption"]).toBe("AES256");
+        const single = `/acme-archives/${probeKey(inputs.apiKey)}`;
+        const multipart = `/acme-archives/${multipartProbeKey(inputs.apiKey)}`;
+        expect(received(standIn.requests)).toEqual([
+            `PutObject ${single} AES256`,
+            `CreateMultipartUpload ${multipart} AES256`,
+            // S3 refuses the SSE header on a part: the upload's encryption was set when it was created.
+            `UploadPart ${multipart} -`,
+            `CompleteMultipartUpload ${multipart} -`,
+        ]);
         expect(emulator.received().map((r) => r.method)).toEqual(["PUT"]);
     });
 
     it("does not ask for encryption when sse is none", async () => {
         standIn.script([], { status: 200 });
         await provider.create(againstStandIn({ sse: "none" }));
-        expect(standIn.requests[0]!.headers["x-amz-server-side-encryption"]).toBeUndefined();
+        expect(standIn.operations()).toEqual(["PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"]);
+        expect(standIn.requests.map((r) => r.headers["x-amz-server-side-encryption"])).toEqual([undefined, undefined, undefined, undefined]);
+    });
+
+    it("fails before the PUT when the finished multipart upload is not confirmed as AES256", async () => {
+        // The single upload, CreateMultipartUpload and UploadPart confirm it; CompleteMultipartUpload does not.
+        standIn.script(
+            [
+                { status: 200, sse: "AES256" },
+                { status: 200, sse: "AES256" },
+                { status: 200, sse: "AES256" },
+            ],
+            { status: 200 },
+        );
+        const inputs = againstStandIn();
+        const error = await createError(inputs);
+        expect(error.code).toBe("EncryptionNotConfirmed");
+        expect(error.message).toMatch(
+            /^Preflight multipart upload to s3:\/\/acme-archives\/\d+\/opentok-archive-storage-preflight\/probe-multipart.txt at http:\/\/127.0.0.1:\d+ succeeded, but S3 did not confirm SSE-S3 encryption \(x-amz-server-side-encryption was "absent", expected "AES256"\)/,
+        );
+        expect(standIn.operations()).toEqual(["PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"]);
+        expect(emulator.received()).toHaveLength(0);
     });
 
     it("fails when S3 answers success but reports another encryption", async () => {
@@ -164,7 +204,15 @@ describe("preflight against the S3 stand-in", () => {
             { status: 403, code: "AccessDenied" },
         ]);
         await provider.create(againstStandIn());
-        expect(standIn.requests).toHaveLength(4);
+        expect(standIn.operations()).toEqual([
+            "PutObject",
+            "PutObject",
+            "PutObject",
+            "PutObject",
+            "CreateMultipartUpload",
+            "UploadPart",
+            "CompleteMultipartUpload",
+        ]);
         expect(emulator.received().map((r) => r.method)).toEqual(["PUT"]);
     });
 
@@ -212,7 +260,7 @@ describe("preflight against the S3 stand-in", () => {
         await provider.update!(inputs.apiKey, inputs, { ...inputs, apiSecret: "another-api-secret" });
         expect(standIn.requests).toHaveLength(0);
         await provider.update!(inputs.apiKey, inputs, { ...inputs, fallback: "opentok" });
-        expect(standIn.requests).toHaveLength(1);
+        expect(standIn.operations()).toEqual(["PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"]);
     });
 });
 
@@ -229,7 +277,13 @@ describe("preflight through the dynamic-provider host", () => {
             expect(standIn.requests).toHaveLength(0);
 
             await host.create(urn, checked.inputs);
-            expect(standIn.requests.map((r) => r.headers["x-amz-server-side-encryption"])).toEqual(["AES256", "AES256"]);
+            expect(standIn.requests.map((r) => `${r.operation} ${r.headers["x-amz-server-side-encryption"] ?? "-"}`)).toEqual([
+                "PutObject AES256",
+                "PutObject AES256",
+                "CreateMultipartUpload AES256",
+                "UploadPart -",
+                "CompleteMultipartUpload -",
+            ]);
             expect(emulator.received().map((r) => `${r.method} ${r.outcome}`)).toEqual(["PUT 200"]);
 
             standIn.script([], { status: 404, code: "NoSuchBucket" });
@@ -239,5 +293,94 @@ describe("preflight through the dynamic-provider host", () => {
         } finally {
             await host.stop();
         }
+    });
+});
+
+/**
+ * Judges each upload as AWS would under a bucket policy, with an independent evaluator: every
+ * upload request is authorized as s3:PutObject, and only PutObject and CreateMultipartUpload
+ * carry the SSE header. The stand-in speaks plain HTTP on loopback; requests are judged as if
+ * they came over TLS, as the SDK sends them to AWS.
+ */
+function bucketPolicyJudge(statement: object): (request: S3Request) => Promise<S3Answer | undefined> {
+    const bucketArn = "arn:aws:s3:::acme-archives";
+    const allowUploads = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: `${bucketArn}/*` }] };
+    return async (request) => {
+        const sse = request.headers["x-amz-server-side-encryption"];
+        const result = await runSimulation(
+            {
+                identityPolicies: [{ name: "opentok-upload", policy: allowUploads }],
+                serviceControlPolicies: [],
+                resourceControlPolicies: [],
+                resourcePolicy: { Version: "2012-10-17", Statement: [statement] },
+                request: {
+                    principal: "arn:aws:iam::123456789012:user/opentok/uploader",
+                    action: "s3:PutObject",
+                    resource: { resource: `${bucketArn}/${request.path.split("?")[0]!.split("/").slice(2).join("/")}`, accountId: "123456789012" },
+                    contextVariables: {
+                        "aws:SecureTransport": "true",
+                        ...(typeof sse === "string" ? { "s3:x-amz-server-side-encryption": sse } : {}),
+                    },
+                },
+            },
+            {},
+        );
+        if (result.resultType === "error") {
+            throw new Error(JSON.stringify(result.errors));
+        }
+        return result.overallResult === "Allowed" ? undefined : { status: 403, code: "AccessDenied" };
+    };
+}
+
+const denyUnlessSseS3 = (extra: object = {}) => ({
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:PutObject",
+    Resource: "arn:aws:s3:::acme-archives/*",
+    Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "AES256" }, ...extra },
+});
+
+describe("preflight against a bucket policy, judged as AWS would", () => {
+    it("fails before the PUT when the policy refuses the parts of a multipart upload (StringNotEquals alone)", async () => {
+        standIn.script([], { status: 200, sse: "AES256" }).authorize(bucketPolicyJudge(denyUnlessSseS3()));
+        const inputs = againstStandIn();
+        const error = await createError(inputs);
+        expect(error).toMatchObject({ name: "PreflightError", code: "AccessDenied" });
+        // The single upload and CreateMultipartUpload carry the header and pass; the part does not,
+        // and is retried only for the propagation budget.
+        expect(standIn.operations().slice(0, 3)).toEqual(["PutObject", "CreateMultipartUpload", "UploadPart"]);
+        expect(new Set(standIn.operations().slice(2))).toEqual(new Set(["UploadPart"]));
+        expect(error.message).toMatch(
+            new RegExp(
+                "^Preflight multipart upload \\(UploadPart\\) to s3://acme-archives/\\d+/opentok-archive-storage-preflight/probe-multipart.txt at http://127.0.0.1:\\d+ " +
+                    "with accessKey AKIA[A-Z0-9]+ failed \\(AccessDenied: .*\\)\\. It was retried for [\\d.]+ s in case the key or policy was new\\. " +
+                    "The single-part upload and CreateMultipartUpload succeeded, but the storage refused UploadPart: " +
+                    "OpenTok may upload large archives in parts, and every such recording would fail\\. " +
+                    'Check the bucket policy .*add "Null": \\{"s3:x-amz-server-side-encryption": "false"\\} to its conditions .*' +
+                    "The unfinished probe upload is left for the bucket's lifecycle rule to abort\\. Set verify to false to skip this check\\.$",
+            ),
+        );
+        expect(error.message).not.toContain(secretKey);
+        expect(emulator.received()).toHaveLength(0);
+    });
+
+    it("passes every upload when the Deny also requires the header to be present, then sets the target", async () => {
+        standIn
+            .script([], { status: 200, sse: "AES256" })
+            .authorize(bucketPolicyJudge(denyUnlessSseS3({ Null: { "s3:x-amz-server-side-encryption": "false" } })));
+        await provider.create(againstStandIn());
+        expect(standIn.operations()).toEqual(["PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"]);
+        expect(emulator.received().map((r) => r.method)).toEqual(["PUT"]);
+    });
+
+    it("refuses, under that policy, an upload that asks for KMS (the judge is not a pushover)", async () => {
+        const judge = bucketPolicyJudge(denyUnlessSseS3({ Null: { "s3:x-amz-server-side-encryption": "false" } }));
+        const kms = await judge({
+            method: "PUT",
+            path: "/acme-archives/1/a.mp4",
+            operation: "PutObject",
+            headers: { "x-amz-server-side-encryption": "aws:kms" },
+        });
+        expect(kms).toEqual({ status: 403, code: "AccessDenied" });
     });
 });
