@@ -79,6 +79,8 @@ export class ArchiveStorage extends pulumi.ComponentResource {
         const parent = { parent: this };
         const tags = args.tags;
 
+        // forceDestroy empties a versioned bucket too: every version and delete marker
+        // (terraform-provider-aws, internal/service/s3 emptyBucket, which @pulumi/aws runs).
         this.bucket = new aws.s3.Bucket(`${name}-archives`, { forceDestroy: args.forceDestroy, tags }, parent);
         const bucketName = this.bucket.bucket;
         const { encryption, publicAccessBlock, ownership } = lockDown(`${name}-archives`, bucketName, parent);
