@@ -110,6 +110,14 @@ export class ArchiveStorage extends pulumi.ComponentResource {
         );
 
         this.user = new aws.iam.User(`${name}-opentok`, { path: "/opentok/", tags }, parent);
+        const uploadPolicy = new aws.iam.UserPolicy(
+            `${name}-opentok-upload`,
+            { user: this.user.name, policy: uploadPolicyDocument(this.bucket.arn) },
+            parent,
+        );
+        // The generation is in the name: a new name is a new key, created before the target moves
+        // to it; the old name's key is deleted at the end of the deployment, after the move.
+        this.accessKey = new aws.iam.AccessKey(`${name}-opentok-key-${args.keyGeneration}`, { user: this.user.name }, parent);
 
         if (args.accessLogs !== undefined) {
             this.logBucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: args.forceDestroy, tags }, parent);
@@ -141,14 +149,6 @@ export class ArchiveStorage extends pulumi.ComponentResource {
                 { ...parent, dependsOn: [logBucketPolicy, logLockDown.encryption, logLockDown.ownership] },
             );
         }
-        const uploadPolicy = new aws.iam.UserPolicy(
-            `${name}-opentok-upload`,
-            { user: this.user.name, policy: uploadPolicyDocument(this.bucket.arn) },
-            parent,
-        );
-        // The generation is in the name: a new name is a new key, created before the target moves
-        // to it; the old name's key is deleted at the end of the deployment, after the move.
-        this.accessKey = new aws.iam.AccessKey(`${name}-opentok-key-${args.keyGeneration}`, { user: this.user.name }, parent);
 
         this.target = new ArchiveUploadTarget(
             `${name}-target`,
@@ -161,8 +161,9 @@ export class ArchiveStorage extends pulumi.ComponentResource {
                 fallback: args.fallback,
                 verify: args.verify ?? true,
             },
-            // Never point OpenTok at a key that cannot write yet, or at a bucket not yet locked down.
-            { ...parent, dependsOn: [uploadPolicy, encryption, publicAccessBlock, ownership, bucketPolicy] },
+            // Never point OpenTok at a key that cannot write yet, or at a bucket not yet locked down
+            // and versioned.
+            { ...parent, dependsOn: [uploadPolicy, encryption, publicAccessBlock, ownership, bucketPolicy, versioning] },
         );
 
         this.registerOutputs({ bucket: this.bucket, logBucket: this.logBucket, user: this.user, target: this.target });

@@ -208,6 +208,12 @@ describe("policy pack", () => {
         expect(types).toContain("aws:s3/bucketLogging:BucketLogging");
     });
 
+    it("registers the target only after the archive bucket is versioned", () => {
+        const versioning = programResources.find((r) => r.type === "aws:s3/bucketVersioning:BucketVersioning")!;
+        const target = programResources.find((r) => r.type === archiveTargetType)!;
+        expect(target.dependencies).toContain(versioning.urn);
+    });
+
     it("does not require access logs where the stack's policy config does not (dev, staging)", async () => {
         for (const stack of ["dev", "staging"]) {
             const config = JSON.parse(fs.readFileSync(path.join(projectRoot, "policy", `config.${stack}.json`), "utf8"));
