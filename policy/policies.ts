@@ -11,6 +11,8 @@ const encryptionTypes = [
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 ];
 const publicAccessBlockType = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const versioningTypes = ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"];
+const loggingTypes = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"];
 const accessKeyType = "aws:iam/accessKey:AccessKey";
 const userPolicyType = "aws:iam/userPolicy:UserPolicy";
 const managedPolicyAttachmentTypes = ["aws:iam/userPolicyAttachment:UserPolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment"];
@@ -137,7 +139,66 @@ export const openTokUserLeastPrivilege: StackValidationPolicy = {
     },
 };
 
-export const policies = [requireSseS3, requireFallback, bucketsEncryptedAndPrivate, openTokUserLeastPrivilege];
+export const archiveBucketsVersioned: StackValidationPolicy = {
+    name: "archive-buckets-versioned",
+    description: "Every bucket an archive upload target writes to is versioned, so that an overwritten or deleted recording can be recovered.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        for (const bucket of archiveBuckets(args.resources)) {
+            const versioned = args.resources.some(
+                (r) =>
+                    versioningTypes.includes(r.type) &&
+                    configures(r, bucket) &&
+                    (r.props.versioningConfiguration as { status?: string } | undefined)?.status === "Enabled",
+            );
+            if (!versioned) {
+                reportViolation(
+                    `Archive bucket ${bucket.name} is not versioned: an overwritten or deleted recording would be gone. Add an aws.s3.BucketVersioning for it with versioningConfiguration.status "Enabled".`,
+                    bucket.urn,
+                );
+            }
+        }
+    },
+};
+
+export const archiveBucketsAccessLogged: StackValidationPolicy = {
+    name: "archive-buckets-access-logged",
+    description:
+        "Where the policy config says so (requireAccessLogs), every bucket an archive upload target writes to has S3 server access logging into another bucket.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { requireAccessLogs: { type: "boolean", default: false } } },
+    validateStack: (args, reportViolation) => {
+        if (args.getConfig<{ requireAccessLogs?: boolean }>().requireAccessLogs !== true) {
+            return;
+        }
+        for (const bucket of archiveBuckets(args.resources)) {
+            const logging = args.resources.filter((r) => loggingTypes.includes(r.type) && configures(r, bucket));
+            // Logs written into the logged bucket itself would log their own delivery, without end.
+            const intoItself = logging.filter((r) => (r.propertyDependencies.targetBucket ?? []).some((d) => d.urn === bucket.urn));
+            if (logging.length === 0 || intoItself.length === logging.length) {
+                reportViolation(
+                    `Archive bucket ${bucket.name} has no server access logs${logging.length > 0 ? " into another bucket" : ""}, but this stack's policy requires them: nobody could tell who read or deleted a recording. Set opentok-archive-storage:accessLogs true (an aws.s3.BucketLogging into a log bucket).`,
+                    bucket.urn,
+                );
+            }
+        }
+    },
+};
+
+export const policies = [
+    requireSseS3,
+    requireFallback,
+    bucketsEncryptedAndPrivate,
+    openTokUserLeastPrivilege,
+    archiveBucketsVersioned,
+    archiveBucketsAccessLogged,
+];
+
+/** The buckets that archive upload targets write to: through each target's `bucket` input. */
+function archiveBuckets(resources: PolicyResource[]): PolicyResource[] {
+    const targets = resources.filter((r) => r.type === archiveTargetType);
+    return unique(targets.flatMap((t) => (t.propertyDependencies.bucket ?? []).filter((r) => r.type === bucketType || r.type === bucketV2Type)));
+}
 
 /** Whether `resource` configures `bucket`: through its `bucket` input's dependency, or by name. */
 function configures(resource: PolicyResource, bucket: PolicyResource): boolean {

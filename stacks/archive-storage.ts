@@ -1,10 +1,11 @@
-// ArchiveStorage: one environment's archive storage: an SSE-S3 bucket that is never public, an
-// IAM user that can do exactly what OpenTok needs, and the project's upload target pointing
-// at both.
+// ArchiveStorage: one environment's archive storage: a versioned SSE-S3 bucket that is never
+// public (optionally with server access logs in a bucket of their own), an IAM user that can do
+// exactly what OpenTok needs, and the project's upload target pointing at both.
 
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArchiveUploadTarget, fallbackModes, FallbackMode, sseModes, SseMode } from "../providers";
+import { archiveLifecycleRules, logLifecycleRules, Transition, transitionProblems } from "./lifecycle";
 
 export interface ArchiveStorageArgs {
     /**
@@ -28,6 +29,21 @@ export interface ArchiveStorageArgs {
     fallback: FallbackMode;
     /** Delete archives this many days after upload; undefined keeps them. */
     retentionDays?: number;
+    /**
+     * The bucket is versioned: an overwritten or deleted archive's previous version is kept this many
+     * days, then removed. Default 30.
+     */
+    noncurrentVersionDays?: number;
+    /**
+     * Move archives to cheaper storage classes this many days after upload, in order (e.g.
+     * `[{storageClass: "GLACIER_IR", days: 90}]`). Checked against S3's rules before anything is created.
+     */
+    transitions?: Transition[];
+    /**
+     * Write S3 server access logs of the archive bucket (who read, wrote or deleted what) to a log
+     * bucket this component creates, kept `retentionDays` days. Default: no logs.
+     */
+    accessLogs?: { retentionDays: number };
     /** Let `pulumi destroy` delete a bucket that still holds archives. For throwaway environments only. */
     forceDestroy: boolean;
     /**
@@ -44,11 +60,15 @@ export interface ArchiveStorageArgs {
     tags?: Record<string, string>;
 }
 
-/** Days after which S3 aborts a multipart upload that never completed (an interrupted upload). */
-const abortIncompleteUploadsAfterDays = 7;
+const defaultNoncurrentVersionDays = 30;
+
+/** Where server access logs land in the log bucket; the logging service may write nowhere else. */
+const accessLogPrefix = "logs/";
 
 export class ArchiveStorage extends pulumi.ComponentResource {
     readonly bucket: aws.s3.Bucket;
+    /** The bucket that receives the archive bucket's server access logs, when `accessLogs` is set. */
+    readonly logBucket?: aws.s3.Bucket;
     readonly user: aws.iam.User;
     readonly accessKey: aws.iam.AccessKey;
     readonly target: ArchiveUploadTarget;
@@ -59,39 +79,34 @@ export class ArchiveStorage extends pulumi.ComponentResource {
         const parent = { parent: this };
         const tags = args.tags;
 
+        // forceDestroy empties a versioned bucket too: every version and delete marker
+        // (terraform-provider-aws, internal/service/s3 emptyBucket, which @pulumi/aws runs).
         this.bucket = new aws.s3.Bucket(`${name}-archives`, { forceDestroy: args.forceDestroy, tags }, parent);
         const bucketName = this.bucket.bucket;
-
-        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-archives-encryption`,
-            {
-                bucket: bucketName,
-                // SSE-C is blocked by default on new buckets since April 2026; said here so that
-                // an older bucket, or a changed default, cannot take customer-provided keys.
-                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
-            },
-            parent,
-        );
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-            `${name}-archives-public-access-block`,
-            { bucket: bucketName, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            parent,
-        );
-        const ownership = new aws.s3.BucketOwnershipControls(
-            `${name}-archives-ownership`,
-            { bucket: bucketName, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            parent,
-        );
+        const { encryption, publicAccessBlock, ownership } = lockDown(`${name}-archives`, bucketName, parent);
         const bucketPolicy = new aws.s3.BucketPolicy(
             `${name}-archives-policy`,
-            { bucket: bucketName, policy: bucketPolicyDocument(this.bucket.arn) },
+            { bucket: bucketName, policy: pulumi.jsonStringify(policyDocument(baseStatements(this.bucket.arn))) },
             // S3 refuses a policy while the public access block is being written.
             { ...parent, dependsOn: [publicAccessBlock] },
         );
+        const versioning = new aws.s3.BucketVersioning(
+            `${name}-archives-versioning`,
+            { bucket: bucketName, versioningConfiguration: { status: "Enabled" } },
+            parent,
+        );
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-archives-lifecycle`,
-            { bucket: bucketName, rules: lifecycleRules(args.retentionDays) },
-            parent,
+            {
+                bucket: bucketName,
+                rules: archiveLifecycleRules({
+                    retentionDays: args.retentionDays,
+                    noncurrentVersionDays: args.noncurrentVersionDays ?? defaultNoncurrentVersionDays,
+                    transitions: args.transitions ?? [],
+                }),
+            },
+            // The noncurrent-version rules mean something only once versioning is on.
+            { ...parent, dependsOn: [versioning] },
         );
 
         this.user = new aws.iam.User(`${name}-opentok`, { path: "/opentok/", tags }, parent);
@@ -104,6 +119,37 @@ export class ArchiveStorage extends pulumi.ComponentResource {
         // to it; the old name's key is deleted at the end of the deployment, after the move.
         this.accessKey = new aws.iam.AccessKey(`${name}-opentok-key-${args.keyGeneration}`, { user: this.user.name }, parent);
 
+        if (args.accessLogs !== undefined) {
+            this.logBucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: args.forceDestroy, tags }, parent);
+            const logBucketName = this.logBucket.bucket;
+            const logLockDown = lockDown(`${name}-access-logs`, logBucketName, parent);
+            // The account that owns the IAM user owns the buckets (one provider); its ARN carries the
+            // account ID, which spares an sts:GetCallerIdentity call at every preview.
+            const accountId = this.user.arn.apply(accountIdOf);
+            const logBucketPolicy = new aws.s3.BucketPolicy(
+                `${name}-access-logs-policy`,
+                { bucket: logBucketName, policy: logBucketPolicyDocument(this.logBucket.arn, this.bucket.arn, accountId) },
+                { ...parent, dependsOn: [logLockDown.publicAccessBlock] },
+            );
+            new aws.s3.BucketLifecycleConfiguration(
+                `${name}-access-logs-lifecycle`,
+                { bucket: logBucketName, rules: logLifecycleRules(args.accessLogs.retentionDays) },
+                parent,
+            );
+            new aws.s3.BucketLogging(
+                `${name}-archives-logging`,
+                {
+                    bucket: bucketName,
+                    targetBucket: logBucketName,
+                    targetPrefix: accessLogPrefix,
+                    // <prefix><account>/<region>/<bucket>/<yyyy>/<mm>/<dd>/...: easy to query by day.
+                    targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+                },
+                // Delivery starts only when the log bucket can take the logs.
+                { ...parent, dependsOn: [logBucketPolicy, logLockDown.encryption, logLockDown.ownership] },
+            );
+        }
+
         this.target = new ArchiveUploadTarget(
             `${name}-target`,
             {
@@ -115,11 +161,12 @@ export class ArchiveStorage extends pulumi.ComponentResource {
                 fallback: args.fallback,
                 verify: args.verify ?? true,
             },
-            // Never point OpenTok at a key that cannot write yet, or at a bucket not yet locked down.
-            { ...parent, dependsOn: [uploadPolicy, encryption, publicAccessBlock, ownership, bucketPolicy] },
+            // Never point OpenTok at a key that cannot write yet, or at a bucket not yet locked down
+            // and versioned.
+            { ...parent, dependsOn: [uploadPolicy, encryption, publicAccessBlock, ownership, bucketPolicy, versioning] },
         );
 
-        this.registerOutputs({ bucket: this.bucket, user: this.user, target: this.target });
+        this.registerOutputs({ bucket: this.bucket, logBucket: this.logBucket, user: this.user, target: this.target });
     }
 }
 
@@ -133,44 +180,114 @@ function validateArgs(args: ArchiveStorageArgs) {
     if (args.retentionDays !== undefined && !(Number.isInteger(args.retentionDays) && args.retentionDays >= 1)) {
         throw new Error(`ArchiveStorage: retentionDays must be a whole number of days, at least 1, but was ${JSON.stringify(args.retentionDays)}`);
     }
+    if (args.noncurrentVersionDays !== undefined && !(Number.isInteger(args.noncurrentVersionDays) && args.noncurrentVersionDays >= 1)) {
+        throw new Error(
+            `ArchiveStorage: noncurrentVersionDays must be a whole number of days, at least 1, but was ${JSON.stringify(args.noncurrentVersionDays)}`,
+        );
+    }
+    const transitionErrors = transitionProblems(args.transitions ?? [], args.retentionDays);
+    if (transitionErrors.length > 0) {
+        throw new Error(`ArchiveStorage: ${transitionErrors.join("; ")}`);
+    }
+    const logDays = args.accessLogs?.retentionDays;
+    if (args.accessLogs !== undefined && !(Number.isInteger(logDays) && logDays! >= 1)) {
+        throw new Error(`ArchiveStorage: accessLogs.retentionDays must be a whole number of days, at least 1, but was ${JSON.stringify(logDays)}`);
+    }
     if (!(Number.isInteger(args.keyGeneration) && args.keyGeneration >= 1)) {
         throw new Error(`ArchiveStorage: keyGeneration must be a whole number, at least 1, but was ${JSON.stringify(args.keyGeneration)}`);
     }
 }
 
+/** Encrypted by default with SSE-S3, never public, ACLs disabled: what both buckets share. */
+function lockDown(name: string, bucket: pulumi.Output<string>, parent: pulumi.CustomResourceOptions) {
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+        `${name}-encryption`,
+        {
+            bucket,
+            // SSE-C is blocked by default on new buckets since April 2026; said here so that
+            // an older bucket, or a changed default, cannot take customer-provided keys.
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
+        },
+        parent,
+    );
+    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+        `${name}-public-access-block`,
+        { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        parent,
+    );
+    const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+    return { encryption, publicAccessBlock, ownership };
+}
+
+function policyDocument(statements: object[]): object {
+    return { Version: "2012-10-17", Statement: statements };
+}
+
 /**
  * Denies every request that is not over TLS, and every upload that asks for an encryption other
- * than SSE-S3 (KMS, DSSE-KMS): a misconfigured writer fails loudly instead of storing archives
+ * than SSE-S3 (KMS, DSSE-KMS): a misconfigured writer fails loudly instead of storing objects
  * another way. An upload that asks for nothing is never refused: the bucket's default encryption
  * gives it SSE-S3, and the parts of a multipart upload (UploadPart, CompleteMultipartUpload) cannot
  * carry the header at all. A negated operator alone is true when its key is absent, so the
  * statement also requires the header to be present (`Null: false`); its conditions are ANDed.
  */
-function bucketPolicyDocument(bucketArn: pulumi.Output<string>): pulumi.Output<string> {
-    return pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
+function baseStatements(bucketArn: pulumi.Output<string>): object[] {
+    return [
+        {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        {
+            Sid: "DenyUploadsAskingForOtherEncryption",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:PutObject",
+            Resource: pulumi.interpolate`${bucketArn}/*`,
+            Condition: {
+                StringNotEquals: { "s3:x-amz-server-side-encryption": "AES256" },
+                Null: { "s3:x-amz-server-side-encryption": "false" },
             },
+        },
+    ];
+}
+
+/**
+ * With ACLs disabled, S3 server access logs are delivered by the logging service principal, which
+ * the log bucket's policy must allow (S3 user guide, "Permissions for log delivery"): only for logs
+ * of the archive bucket (aws:SourceArn) in this account (aws:SourceAccount), so that no other bucket
+ * can have its logs, or anything else, written here.
+ */
+function logBucketPolicyDocument(
+    logBucketArn: pulumi.Output<string>,
+    archiveBucketArn: pulumi.Output<string>,
+    accountId: pulumi.Output<string>,
+): pulumi.Output<string> {
+    return pulumi.jsonStringify(
+        policyDocument([
+            ...baseStatements(logBucketArn),
             {
-                Sid: "DenyUploadsAskingForOtherEncryption",
-                Effect: "Deny",
-                Principal: "*",
+                Sid: "AllowServerAccessLogDelivery",
+                Effect: "Allow",
+                Principal: { Service: "logging.s3.amazonaws.com" },
                 Action: "s3:PutObject",
-                Resource: pulumi.interpolate`${bucketArn}/*`,
-                Condition: {
-                    StringNotEquals: { "s3:x-amz-server-side-encryption": "AES256" },
-                    Null: { "s3:x-amz-server-side-encryption": "false" },
-                },
+                Resource: pulumi.interpolate`${logBucketArn}/${accessLogPrefix}*`,
+                Condition: { ArnLike: { "aws:SourceArn": archiveBucketArn }, StringEquals: { "aws:SourceAccount": accountId } },
             },
-        ],
-    });
+        ]),
+    );
+}
+
+/** The account ID in an ARN (`arn:aws:iam::123456789012:user/...`). */
+function accountIdOf(arn: string): string {
+    const accountId = arn.split(":")[4];
+    if (accountId === undefined || !/^\d{12}$/.test(accountId)) {
+        throw new Error(`ArchiveStorage: cannot read the AWS account ID from the OpenTok user's ARN ${JSON.stringify(arn)}`);
+    }
+    return accountId;
 }
 
 /** Exactly the permissions OpenTok documents for archive upload, and nothing else. */
@@ -183,19 +300,4 @@ function uploadPolicyDocument(bucketArn: pulumi.Output<string>): pulumi.Output<s
             { Sid: "OpenTokUploadArchives", Effect: "Allow", Action: "s3:PutObject", Resource: pulumi.interpolate`${bucketArn}/*` },
         ],
     });
-}
-
-function lifecycleRules(retentionDays: number | undefined): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
-    const rules: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [
-        {
-            id: "abort-incomplete-uploads",
-            status: "Enabled",
-            filter: {},
-            abortIncompleteMultipartUpload: { daysAfterInitiation: abortIncompleteUploadsAfterDays },
-        },
-    ];
-    if (retentionDays !== undefined) {
-        rules.push({ id: "expire-archives", status: "Enabled", filter: {}, expiration: { days: retentionDays } });
-    }
-    return rules;
 }

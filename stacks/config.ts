@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { fallbackModes, sseModes } from "../providers";
 import type { ArchiveStorageArgs } from "./archive-storage";
+import { Transition, transitionProblems } from "./lifecycle";
 
 /** The settings namespace of this project (its name in Pulumi.yaml). */
 export const projectNamespace = "opentok-archive-storage";
@@ -85,11 +86,55 @@ export function readStackSettings(): StackSettings {
         return raw === "true";
     };
 
+    // A list in the stack file, e.g. [{storageClass: GLACIER_IR, days: 90}]; days may be a number
+    // or a numeric string (`pulumi config set --path` writes either). S3's rules are checked by
+    // ArchiveStorage, before any resource is registered.
+    const transitionList = (key: string, retentionDays: number | undefined): Transition[] => {
+        const raw = project.get(key);
+        if (raw === undefined || raw === "") {
+            return [];
+        }
+        let value: unknown;
+        try {
+            value = JSON.parse(raw);
+        } catch {
+            value = undefined;
+        }
+        const wellFormed =
+            Array.isArray(value) &&
+            value.every(
+                (t) =>
+                    typeof t === "object" &&
+                    t !== null &&
+                    typeof t.storageClass === "string" &&
+                    (typeof t.days === "number" || (typeof t.days === "string" && /^\d+$/.test(t.days))),
+            );
+        if (!wellFormed) {
+            throw new pulumi.RunError(
+                `Configuration ${projectNamespace}:${key} must be a list of {storageClass, days}, e.g. [{"storageClass":"GLACIER_IR","days":90}], but is ${raw}. Set it with: pulumi config set --path '${projectNamespace}:${key}[0].storageClass' GLACIER_IR --stack ${stack} and the same with [0].days`,
+            );
+        }
+        const transitions = (value as { storageClass: string; days: number | string }[]).map((t) => ({
+            storageClass: t.storageClass as Transition["storageClass"],
+            days: Number(t.days),
+        }));
+        const problems = transitionProblems(transitions, retentionDays);
+        if (problems.length > 0) {
+            throw new pulumi.RunError(`Configuration ${problems.map((p) => `${projectNamespace}:${p}`).join("; ")}.`);
+        }
+        return transitions;
+    };
+    const retentionDays = wholeNumber("retentionDays", 1);
+    const accessLogRetentionDays = wholeNumber("accessLogRetentionDays", 1) ?? 365;
+
     return {
         opentok: credentials,
         sse: oneOf("sse", sseModes, "s3"),
         fallback: oneOf("fallback", fallbackModes),
-        retentionDays: wholeNumber("retentionDays", 1),
+        retentionDays,
+        noncurrentVersionDays: wholeNumber("noncurrentVersionDays", 1),
+        transitions: transitionList("transitions", retentionDays),
+        accessLogs: flag("accessLogs") ? { retentionDays: accessLogRetentionDays } : undefined,
         forceDestroy: flag("forceDestroy"),
         verify: flag("verify", true),
         protect: flag("protect"),

@@ -5,6 +5,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
+    archiveBucketsAccessLogged,
+    archiveBucketsVersioned,
     archiveTargetType,
     bucketsEncryptedAndPrivate,
     openTokUserLeastPrivilege,
@@ -13,6 +15,7 @@ import {
     requireSseS3,
 } from "../policy/policies";
 import { awsLikeOutputs, projectRoot, Registration, runProgram } from "./harness/stand-in-engine";
+import { stackConfig } from "./support/program-with-mocks";
 
 interface Violation {
     policy: string;
@@ -22,7 +25,10 @@ interface Violation {
 
 let programResources: Registration[];
 
-const outputsFor = awsLikeOutputs("policy-test-secret-key");
+const awsLike = awsLikeOutputs("policy-test-secret-key");
+// The log bucket's policy names the account, which the program reads from the user's ARN.
+const outputsFor = (type: string, name: string) =>
+    type === "aws:iam/user:User" ? { ...awsLike(type, name), arn: `arn:aws:iam::123456789012:user/opentok/${name}-user` } : awsLike(type, name);
 
 beforeAll(async () => {
     const result = await runProgram({
@@ -30,12 +36,7 @@ beforeAll(async () => {
         transpileOnly: true,
         secretKeys: ["opentok:apiSecret"],
         outputsFor,
-        config: {
-            "aws:region": "us-east-1",
-            "opentok:apiKey": "47000003",
-            "opentok:apiSecret": "policy-test-api-secret",
-            "opentok-archive-storage:fallback": "none",
-        },
+        config: { ...stackConfig("prod"), "opentok:apiKey": "47000003", "opentok:apiSecret": "policy-test-api-secret" },
     });
     expect(result.exitCode).toBe(0);
     programResources = result.registrations.filter((r) => r.custom);
@@ -113,20 +114,30 @@ describe("policy pack", () => {
         [
             "a bucket without encryption configuration",
             bucketsEncryptedAndPrivate.name,
-            (rs: Registration[]) => rs.filter((r) => !r.type.includes("bucketServerSideEncryptionConfiguration")),
+            (rs: Registration[]) => rs.filter((r) => !(r.type.includes("bucketServerSideEncryptionConfiguration") && r.name.includes("-archives-"))),
             /S3 bucket archive-storage-prod-archives has no server-side-encryption configuration: add an aws\.s3\.BucketServerSideEncryptionConfiguration/,
+        ],
+        [
+            "a log bucket without encryption configuration",
+            bucketsEncryptedAndPrivate.name,
+            (rs: Registration[]) =>
+                rs.filter((r) => !(r.type.includes("bucketServerSideEncryptionConfiguration") && r.name.includes("-access-logs-"))),
+            /S3 bucket archive-storage-prod-access-logs has no server-side-encryption configuration/,
         ],
         [
             "a public access block with one setting off",
             bucketsEncryptedAndPrivate.name,
-            edit("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", (i) => (i.restrictPublicBuckets = false)),
-            /has a public access block without all of blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets set to true/,
+            (rs: Registration[]) => {
+                rs.find((r) => r.name === "archive-storage-prod-access-logs-public-access-block")!.inputs.restrictPublicBuckets = false;
+                return rs;
+            },
+            /S3 bucket archive-storage-prod-access-logs has a public access block without all of blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets set to true/,
         ],
         [
             "no public access block",
             bucketsEncryptedAndPrivate.name,
-            (rs: Registration[]) => rs.filter((r) => !r.type.includes("bucketPublicAccessBlock")),
-            /has no public access block: add an aws\.s3\.BucketPublicAccessBlock with all four settings true/,
+            (rs: Registration[]) => rs.filter((r) => !(r.type.includes("bucketPublicAccessBlock") && r.name.includes("-archives-"))),
+            /S3 bucket archive-storage-prod-archives has no public access block: add an aws\.s3\.BucketPublicAccessBlock with all four settings true/,
         ],
         [
             "an extra action for the OpenTok user",
@@ -156,10 +167,59 @@ describe("policy pack", () => {
             ),
             /NotAction, which allows everything else/,
         ],
+        [
+            "an archive bucket without versioning",
+            archiveBucketsVersioned.name,
+            (rs: Registration[]) => rs.filter((r) => r.type !== "aws:s3/bucketVersioning:BucketVersioning"),
+            /Archive bucket archive-storage-prod-archives is not versioned: an overwritten or deleted recording would be gone\. Add an aws\.s3\.BucketVersioning/,
+        ],
+        [
+            "an archive bucket whose versioning is suspended",
+            archiveBucketsVersioned.name,
+            edit("aws:s3/bucketVersioning:BucketVersioning", (i) => (i.versioningConfiguration = { status: "Suspended" })),
+            /Archive bucket archive-storage-prod-archives is not versioned/,
+        ],
+        [
+            "an archive bucket without access logs where the stack requires them",
+            archiveBucketsAccessLogged.name,
+            (rs: Registration[]) => rs.filter((r) => r.type !== "aws:s3/bucketLogging:BucketLogging"),
+            /Archive bucket archive-storage-prod-archives has no server access logs, but this stack's policy requires them: nobody could tell who read or deleted a recording\. Set opentok-archive-storage:accessLogs true/,
+        ],
+        [
+            "an archive bucket logging into itself",
+            archiveBucketsAccessLogged.name,
+            (rs: Registration[]) => {
+                const archive = rs.find((r) => r.type === "aws:s3/bucket:Bucket" && r.name.endsWith("-archives"))!;
+                const logging = rs.find((r) => r.type === "aws:s3/bucketLogging:BucketLogging")!;
+                logging.propertyDependencies.targetBucket = [archive.urn];
+                return rs;
+            },
+            /Archive bucket archive-storage-prod-archives has no server access logs into another bucket/,
+        ],
     ])("reports %s", async (_case, policyName, change, message) => {
         const found = await violations(policyResources(change), prodConfig);
         expect(found.map((v) => v.policy)).toEqual([policyName]);
         expect(found[0]!.message).toMatch(message);
+    });
+
+    it("checks every new resource of the prod stack it passes: versioning and access logs are there", () => {
+        const types = programResources.map((r) => r.type);
+        expect(types).toContain("aws:s3/bucketVersioning:BucketVersioning");
+        expect(types).toContain("aws:s3/bucketLogging:BucketLogging");
+    });
+
+    it("registers the target only after the archive bucket is versioned", () => {
+        const versioning = programResources.find((r) => r.type === "aws:s3/bucketVersioning:BucketVersioning")!;
+        const target = programResources.find((r) => r.type === archiveTargetType)!;
+        expect(target.dependencies).toContain(versioning.urn);
+    });
+
+    it("does not require access logs where the stack's policy config does not (dev, staging)", async () => {
+        for (const stack of ["dev", "staging"]) {
+            const config = JSON.parse(fs.readFileSync(path.join(projectRoot, "policy", `config.${stack}.json`), "utf8"));
+            const withoutLogs = policyResources((rs) => rs.filter((r) => r.type !== "aws:s3/bucketLogging:BucketLogging"));
+            expect({ stack, found: await violations(withoutLogs, config) }).toEqual({ stack, found: [] });
+        }
     });
 
     it("allows fallback opentok where the stack's policy config does not require none (dev)", async () => {

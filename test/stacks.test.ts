@@ -1,15 +1,48 @@
 // The whole program (index.ts) under pulumi.runtime.setMocks, once per stack file: the inputs
 // each resource receives, by type token, and the errors bad configuration gives.
 
-import { mockId, only, parsedPolicy, ProgramRun, runProgram, secretSignature, stackConfig } from "./support/program-with-mocks";
+import { mockId, named, only, parsedPolicy, ProgramRun, runProgram, secretSignature, stackConfig } from "./support/program-with-mocks";
 
 const apiSecret = "stack-api-secret-Kd82hs";
 
 const credentials = { "opentok:apiKey": "47000001", "opentok:apiSecret": apiSecret };
 
+const type = {
+    accessKey: "aws:iam/accessKey:AccessKey",
+    user: "aws:iam/user:User",
+    userPolicy: "aws:iam/userPolicy:UserPolicy",
+    bucket: "aws:s3/bucket:Bucket",
+    lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    logging: "aws:s3/bucketLogging:BucketLogging",
+    ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    versioning: "aws:s3/bucketVersioning:BucketVersioning",
+    component: "opentok-archive-storage:index:ArchiveStorage",
+    target: "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget",
+};
+
+/** What a stack file says about the options of issue 18, read the way a reader of the file would. */
+function optionsOf(config: Record<string, string>) {
+    const key = (name: string) => config[`opentok-archive-storage:${name}`];
+    return {
+        accessLogs: key("accessLogs") === "true",
+        accessLogRetentionDays: Number(key("accessLogRetentionDays") ?? 365),
+        noncurrentVersionDays: Number(key("noncurrentVersionDays") ?? 30),
+        retentionDays: key("retentionDays") === undefined ? undefined : Number(key("retentionDays")),
+        transitions: JSON.parse(key("transitions") ?? "[]") as { storageClass: string; days: number }[],
+    };
+}
+
 describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
     let run: ProgramRun;
     const config = stackConfig(stack);
+    const options = optionsOf(config);
+    const prefix = `archive-storage-${stack}`;
+    const archiveBucket = `${prefix}-archives-a1b2c3`;
+    const logBucket = `${prefix}-access-logs-a1b2c3`;
+    const buckets = options.accessLogs ? ["archives", "access-logs"] : ["archives"];
 
     beforeAll(async () => {
         run = await runProgram(stack, { ...config, ...credentials });
@@ -18,38 +51,48 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
         }
     });
 
-    it("creates exactly the resources of one environment", () => {
-        expect(run.resources.map((r) => r.type).sort()).toEqual(
-            [
-                "aws:iam/accessKey:AccessKey",
-                "aws:iam/user:User",
-                "aws:iam/userPolicy:UserPolicy",
-                "aws:s3/bucket:Bucket",
-                "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-                "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-                "aws:s3/bucketPolicy:BucketPolicy",
-                "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-                "opentok-archive-storage:index:ArchiveStorage",
-                "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget",
-            ].sort(),
-        );
+    it("creates exactly the resources of one environment, and the log bucket's only where access logs are on", () => {
+        const archiveResources = [
+            [type.component, prefix],
+            [type.bucket, `${prefix}-archives`],
+            [type.encryption, `${prefix}-archives-encryption`],
+            [type.publicAccessBlock, `${prefix}-archives-public-access-block`],
+            [type.ownership, `${prefix}-archives-ownership`],
+            [type.bucketPolicy, `${prefix}-archives-policy`],
+            [type.versioning, `${prefix}-archives-versioning`],
+            [type.lifecycle, `${prefix}-archives-lifecycle`],
+            [type.user, `${prefix}-opentok`],
+            [type.userPolicy, `${prefix}-opentok-upload`],
+            [type.accessKey, `${prefix}-opentok-key-1`],
+            [type.target, `${prefix}-target`],
+        ];
+        const logResources = [
+            [type.bucket, `${prefix}-access-logs`],
+            [type.encryption, `${prefix}-access-logs-encryption`],
+            [type.publicAccessBlock, `${prefix}-access-logs-public-access-block`],
+            [type.ownership, `${prefix}-access-logs-ownership`],
+            [type.bucketPolicy, `${prefix}-access-logs-policy`],
+            [type.lifecycle, `${prefix}-access-logs-lifecycle`],
+            [type.logging, `${prefix}-archives-logging`],
+        ];
+        const expected = [...archiveResources, ...(options.accessLogs ? logResources : [])].map(([t, n]) => `${t} ${n}`);
+        expect(run.resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual(expected.sort());
     });
 
-    it("encrypts the bucket by default with SSE-S3 and blocks all public access", () => {
-        const bucketName = `archive-storage-${stack}-archives-a1b2c3`;
-        expect(only(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs).toMatchObject({
+    it.each(buckets)("encrypts the %s bucket by default with SSE-S3, blocks all public access and disables ACLs", (bucket) => {
+        const bucketName = `${prefix}-${bucket}-a1b2c3`;
+        expect(named(run, type.encryption, `${prefix}-${bucket}-encryption`).inputs).toMatchObject({
             bucket: bucketName,
             rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
         });
-        expect(only(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toEqual({
+        expect(named(run, type.publicAccessBlock, `${prefix}-${bucket}-public-access-block`).inputs).toEqual({
             bucket: bucketName,
             blockPublicAcls: true,
             blockPublicPolicy: true,
             ignorePublicAcls: true,
             restrictPublicBuckets: true,
         });
-        expect(only(run, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs).toEqual({
+        expect(named(run, type.ownership, `${prefix}-${bucket}-ownership`).inputs).toEqual({
             bucket: bucketName,
             rule: { objectOwnership: "BucketOwnerEnforced" },
         });
@@ -57,13 +100,17 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
 
     it("denies insecure transport, and uploads that ask for an encryption other than SSE-S3, in the bucket policy", () => {
         // What these statements allow and deny is proven by evaluation in upload-policies.test.ts.
-        const statements = parsedPolicy(only(run, "aws:s3/bucketPolicy:BucketPolicy")).Statement;
+        const statements = parsedPolicy(named(run, type.bucketPolicy, `${prefix}-archives-policy`)).Statement;
         expect(statements.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyUploadsAskingForOtherEncryption"]);
     });
 
+    it("versions the archive bucket", () => {
+        expect(only(run, type.versioning).inputs).toEqual({ bucket: archiveBucket, versioningConfiguration: { status: "Enabled" } });
+    });
+
     it("grants the OpenTok user exactly the documented permissions", () => {
-        const statements = parsedPolicy(only(run, "aws:iam/userPolicy:UserPolicy")).Statement;
-        const bucketArn = `arn:aws:s3:::archive-storage-${stack}-archives-a1b2c3`;
+        const statements = parsedPolicy(only(run, type.userPolicy)).Statement;
+        const bucketArn = `arn:aws:s3:::${archiveBucket}`;
         expect(statements.map(({ Effect, Action, Resource }) => ({ Effect, Action, Resource }))).toEqual([
             { Effect: "Allow", Action: "s3:ListAllMyBuckets", Resource: "*" },
             { Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
@@ -72,11 +119,11 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
     });
 
     it("wires the access key's outputs into the target, keeping the secret key secret", () => {
-        const accessKey = only(run, "aws:iam/accessKey:AccessKey");
-        const target = only(run, "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget");
+        const accessKey = only(run, type.accessKey);
+        const target = only(run, type.target);
         expect(target.inputs).toMatchObject({
             apiKey: "47000001",
-            bucket: `archive-storage-${stack}-archives-a1b2c3`,
+            bucket: archiveBucket,
             accessKey: mockId(accessKey.type, accessKey.name),
             secretKey: { [secretSignature]: expect.any(String), value: `mock-secret-of-${accessKey.name}` },
             apiSecret: { [secretSignature]: expect.any(String), value: apiSecret },
@@ -86,22 +133,65 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
         });
     });
 
-    it("expires archives only where retention is configured, and always aborts stale uploads", () => {
-        const rules = only(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as Record<string, unknown>[];
-        expect(rules[0]).toMatchObject({
-            id: "abort-incomplete-uploads",
-            status: "Enabled",
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-        });
-        const retention = config["opentok-archive-storage:retentionDays"];
-        expect(rules.slice(1)).toEqual(
-            retention ? [expect.objectContaining({ id: "expire-archives", expiration: { days: Number(retention) } })] : [],
-        );
+    it("aborts stale uploads, removes old versions and expired delete markers, moves and expires archives as the stack file says", () => {
+        const rules = named(run, type.lifecycle, `${prefix}-archives-lifecycle`).inputs.rules;
+        expect(rules).toEqual([
+            { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+            {
+                id: "expire-noncurrent-versions",
+                status: "Enabled",
+                filter: {},
+                noncurrentVersionExpiration: { noncurrentDays: options.noncurrentVersionDays },
+            },
+            { id: "remove-expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } },
+            ...(options.transitions.length > 0
+                ? [{ id: "move-to-cheaper-storage", status: "Enabled", filter: {}, transitions: options.transitions }]
+                : []),
+            ...(options.retentionDays !== undefined
+                ? [{ id: "expire-archives", status: "Enabled", filter: {}, expiration: { days: options.retentionDays } }]
+                : []),
+        ]);
     });
 
-    it("force-destroys and protects as the stack file says", () => {
-        const bucket = only(run, "aws:s3/bucket:Bucket");
-        expect(bucket.inputs.forceDestroy).toBe(config["opentok-archive-storage:forceDestroy"] === "true");
+    if (options.accessLogs) {
+        it("logs every request to the archive bucket into the log bucket, whose logs expire", () => {
+            expect(only(run, type.logging).inputs).toEqual({
+                bucket: archiveBucket,
+                targetBucket: logBucket,
+                targetPrefix: "logs/",
+                targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+            });
+            expect(named(run, type.lifecycle, `${prefix}-access-logs-lifecycle`).inputs.rules).toEqual([
+                { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+                { id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: options.accessLogRetentionDays } },
+            ]);
+        });
+
+        it("lets only the logging service write the archive bucket's logs, in this account, over TLS", () => {
+            // Evaluated, with requests, in upload-policies.test.ts.
+            const statements = parsedPolicy(named(run, type.bucketPolicy, `${prefix}-access-logs-policy`)).Statement;
+            expect(statements.map((s) => s.Sid)).toEqual([
+                "DenyInsecureTransport",
+                "DenyUploadsAskingForOtherEncryption",
+                "AllowServerAccessLogDelivery",
+            ]);
+            expect(statements[2]).toEqual({
+                Sid: "AllowServerAccessLogDelivery",
+                Effect: "Allow",
+                Principal: { Service: "logging.s3.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `arn:aws:s3:::${logBucket}/logs/*`,
+                Condition: { ArnLike: { "aws:SourceArn": `arn:aws:s3:::${archiveBucket}` }, StringEquals: { "aws:SourceAccount": "123456789012" } },
+            });
+        });
+    }
+
+    it("force-destroys every bucket and protects every resource as the stack file says", () => {
+        for (const bucket of buckets) {
+            expect(named(run, type.bucket, `${prefix}-${bucket}`).inputs.forceDestroy).toBe(
+                config["opentok-archive-storage:forceDestroy"] === "true",
+            );
+        }
         const protect = config["opentok-archive-storage:protect"] === "true";
         for (const resource of run.resources) {
             expect({ name: resource.name, protect: resource.protect }).toEqual({ name: resource.name, protect });
@@ -110,9 +200,9 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
 
     it("exports the stack outputs", () => {
         expect(run.outputs).toMatchObject({
-            bucketName: `archive-storage-${stack}-archives-a1b2c3`,
-            bucketArn: `arn:aws:s3:::archive-storage-${stack}-archives-a1b2c3`,
-            opentokUserName: `archive-storage-${stack}-opentok-user`,
+            bucketName: archiveBucket,
+            bucketArn: `arn:aws:s3:::${archiveBucket}`,
+            opentokUserName: `${prefix}-opentok-user`,
             sse: config["opentok-archive-storage:sse"],
             fallback: config["opentok-archive-storage:fallback"],
             targetId: "47000001",
@@ -139,6 +229,37 @@ describe("stack settings", () => {
             { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] },
         ]);
         expect(only(run, "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget").inputs.sse).toBe("none");
+    });
+
+    it("with access logs on in dev, force-destroys the log bucket too, so that destroy removes everything", async () => {
+        const run = await runProgram("dev", { ...dev, "opentok-archive-storage:accessLogs": "true" });
+        expect(run.error).toBeUndefined();
+        const buckets = run.resources.filter((r) => r.type === type.bucket);
+        expect(buckets.map((b) => [b.name, b.inputs.forceDestroy])).toEqual([
+            ["archive-storage-dev-archives", true],
+            ["archive-storage-dev-access-logs", true],
+        ]);
+        expect(named(run, type.lifecycle, "archive-storage-dev-access-logs-lifecycle").inputs.rules).toContainEqual(
+            expect.objectContaining({ id: "expire-logs", expiration: { days: 365 } }),
+        );
+    });
+
+    it("takes transition days as numbers or as numeric strings (pulumi config set --path writes either)", async () => {
+        const run = await runProgram("dev", {
+            ...dev,
+            "opentok-archive-storage:retentionDays": undefined,
+            "opentok-archive-storage:transitions": '[{"storageClass":"STANDARD_IA","days":"30"},{"storageClass":"GLACIER","days":60}]',
+        });
+        expect(run.error).toBeUndefined();
+        expect(named(run, type.lifecycle, "archive-storage-dev-archives-lifecycle").inputs.rules).toContainEqual({
+            id: "move-to-cheaper-storage",
+            status: "Enabled",
+            filter: {},
+            transitions: [
+                { storageClass: "STANDARD_IA", days: 30 },
+                { storageClass: "GLACIER", days: 60 },
+            ],
+        });
     });
 
     it.each([
@@ -200,6 +321,37 @@ describe("stack settings", () => {
         ],
         ["forceDestroy", { "opentok-archive-storage:forceDestroy": "yes" }, /opentok-archive-storage:forceDestroy must be true or false/],
         ["verify", { "opentok-archive-storage:verify": "off" }, /opentok-archive-storage:verify must be true or false, but is "off"/],
+        [
+            "noncurrentVersionDays",
+            { "opentok-archive-storage:noncurrentVersionDays": "0" },
+            /opentok-archive-storage:noncurrentVersionDays must be a whole number of at least 1, but is "0"/,
+        ],
+        ["accessLogs", { "opentok-archive-storage:accessLogs": "yes" }, /opentok-archive-storage:accessLogs must be true or false, but is "yes"/],
+        [
+            "accessLogRetentionDays",
+            { "opentok-archive-storage:accessLogRetentionDays": "a year" },
+            /opentok-archive-storage:accessLogRetentionDays must be a whole number of at least 1, but is "a year"/,
+        ],
+        [
+            "transitions (not a list)",
+            { "opentok-archive-storage:transitions": '{"storageClass":"GLACIER"}' },
+            /opentok-archive-storage:transitions must be a list of \{storageClass, days\}.*pulumi config set --path/,
+        ],
+        [
+            "transitions (an unknown class)",
+            { "opentok-archive-storage:transitions": '[{"storageClass":"GLACIER_DEEP","days":90}]' },
+            /opentok-archive-storage:transitions\[0\]\.storageClass must be one of STANDARD_IA, INTELLIGENT_TIERING, ONEZONE_IA, GLACIER_IR, GLACIER, DEEP_ARCHIVE, but was "GLACIER_DEEP"/,
+        ],
+        [
+            "transitions (STANDARD_IA too early)",
+            { "opentok-archive-storage:transitions": '[{"storageClass":"STANDARD_IA","days":7}]' },
+            /opentok-archive-storage:transitions\[0\]\.days must be a whole number of at least 30 for STANDARD_IA, but was 7/,
+        ],
+        [
+            "transitions (not before expiry)",
+            { "opentok-archive-storage:transitions": '[{"storageClass":"GLACIER_IR","days":7}]' },
+            /opentok-archive-storage:transitions\[0\]\.days \(7\) must be less than retentionDays \(7\)/,
+        ],
     ])("names the config key when %s is wrong", async (_key, change, message) => {
         const run = await runProgram("dev", { ...dev, ...change });
         expect(run.error?.message).toMatch(message);

@@ -1,12 +1,13 @@
 // The bucket policy and the OpenTok user's IAM policy that the program generates, judged the way
 // AWS judges them: evaluated by an independent implementation of AWS's policy evaluation
 // (@cloud-copilot/iam-simulate: identity + resource policies, every condition operator, absent
-// keys), never by reading the JSON. Each stack file is run, and dev with sse "none".
+// keys), never by reading the JSON. Each stack file is run, dev with sse "none", and dev with
+// every option of issue 18; where access logs are on, the log bucket's policy is evaluated too.
 
 import * as fs from "fs";
 import * as path from "path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { only, parsedPolicy, ProgramRun, runProgram, stackConfig } from "./support/program-with-mocks";
+import { named, only, parsedPolicy, ProgramRun, runProgram, stackConfig } from "./support/program-with-mocks";
 
 const accountId = "123456789012";
 const apiKey = "47000001";
@@ -127,13 +128,14 @@ interface GeneratedPolicies {
 }
 
 function policiesOf(run: ProgramRun): GeneratedPolicies {
-    const bucketArn = `arn:aws:s3:::${only(run, "aws:s3/bucket:Bucket").name}-a1b2c3`;
+    const bucket = run.resources.find((r) => r.type === "aws:s3/bucket:Bucket" && r.name.endsWith("-archives"))!;
+    const bucketArn = `arn:aws:s3:::${bucket.name}-a1b2c3`;
     const user = only(run, "aws:iam/user:User");
     return {
         bucketArn,
         // As the stand-in outputs name it: the user is created under path /opentok/.
         userArn: `arn:aws:iam::${accountId}:user${user.inputs.path}${user.name}-user`,
-        bucketPolicy: parsedPolicy(only(run, "aws:s3/bucketPolicy:BucketPolicy")),
+        bucketPolicy: parsedPolicy(named(run, "aws:s3/bucketPolicy:BucketPolicy", `${bucket.name}-policy`)),
         userPolicy: parsedPolicy(only(run, "aws:iam/userPolicy:UserPolicy")),
     };
 }
@@ -180,6 +182,11 @@ const programs: [string, string, Record<string, string>][] = [
     ["staging", "staging", {}],
     ["prod", "prod", {}],
     ['dev with sse "none"', "dev", { "opentok-archive-storage:sse": "none" }],
+    [
+        "dev with access logs and transitions",
+        "dev",
+        { "opentok-archive-storage:accessLogs": "true", "opentok-archive-storage:transitions": '[{"storageClass":"GLACIER_IR","days":1}]' },
+    ],
 ];
 
 describe.each(programs)("the policies the program generates for %s", (_label, stack, overrides) => {
@@ -197,6 +204,176 @@ describe.each(programs)("the policies the program generates for %s", (_label, st
         const result = await evaluate(policies, c);
         expect(result).toBe(c.expected);
     });
+});
+
+type LogPrincipal = "logging service" | "another service" | "upload key" | "account admin" | "another account's admin";
+type LogResource = "log" | "object outside logs/";
+
+interface LogRequestCase {
+    request: string;
+    principal: LogPrincipal;
+    action: string;
+    resource: LogResource;
+    /** The logging service's delivery context: whose logs (aws:SourceArn) from which account. */
+    source?: "the archive bucket" | "another bucket" | "another account";
+    tls?: false;
+    sse?: "AES256" | "aws:kms";
+    expected: Expected;
+}
+
+// The logging service writes logs with aws:SourceArn (the logged bucket) and aws:SourceAccount set;
+// TLS is on and no SSE header is sent unless a case says otherwise.
+const logCases: LogRequestCase[] = [
+    {
+        request: "PutObject of a log",
+        principal: "logging service",
+        action: "s3:PutObject",
+        resource: "log",
+        source: "the archive bucket",
+        expected: "Allowed",
+    },
+    {
+        request: "PutObject of a log, SSE-S3 asked",
+        principal: "logging service",
+        action: "s3:PutObject",
+        resource: "log",
+        source: "the archive bucket",
+        sse: "AES256",
+        expected: "Allowed",
+    },
+    {
+        request: "PutObject of another bucket's log",
+        principal: "logging service",
+        action: "s3:PutObject",
+        resource: "log",
+        source: "another bucket",
+        expected: "ImplicitlyDenied",
+    },
+    {
+        request: "PutObject of a log for another account",
+        principal: "logging service",
+        action: "s3:PutObject",
+        resource: "log",
+        source: "another account",
+        expected: "ImplicitlyDenied",
+    },
+    {
+        request: "PutObject outside logs/",
+        principal: "logging service",
+        action: "s3:PutObject",
+        resource: "object outside logs/",
+        source: "the archive bucket",
+        expected: "ImplicitlyDenied",
+    },
+    {
+        request: "PutObject of a log over plain HTTP",
+        principal: "logging service",
+        action: "s3:PutObject",
+        resource: "log",
+        source: "the archive bucket",
+        tls: false,
+        expected: "ExplicitlyDenied",
+    },
+    {
+        request: "PutObject of a log asking for aws:kms",
+        principal: "logging service",
+        action: "s3:PutObject",
+        resource: "log",
+        source: "the archive bucket",
+        sse: "aws:kms",
+        expected: "ExplicitlyDenied",
+    },
+    {
+        request: "PutObject of a log",
+        principal: "another service",
+        action: "s3:PutObject",
+        resource: "log",
+        source: "the archive bucket",
+        expected: "ImplicitlyDenied",
+    },
+    { request: "PutObject of a log", principal: "upload key", action: "s3:PutObject", resource: "log", expected: "ImplicitlyDenied" },
+    { request: "GetObject of a log", principal: "upload key", action: "s3:GetObject", resource: "log", expected: "ImplicitlyDenied" },
+    { request: "PutObject of a log", principal: "another account's admin", action: "s3:PutObject", resource: "log", expected: "ImplicitlyDenied" },
+    { request: "GetObject of a log", principal: "another account's admin", action: "s3:GetObject", resource: "log", expected: "ImplicitlyDenied" },
+    {
+        request: "GetObject of a log over plain HTTP",
+        principal: "account admin",
+        action: "s3:GetObject",
+        resource: "log",
+        tls: false,
+        expected: "ExplicitlyDenied",
+    },
+    // The baseline: the account's admin can read the logs, so the denies above are the policy's doing.
+    { request: "GetObject of a log", principal: "account admin", action: "s3:GetObject", resource: "log", expected: "Allowed" },
+];
+
+const otherAccountId = "210987654321";
+
+async function evaluateLogRequest(run: ProgramRun, c: LogRequestCase): Promise<string> {
+    const archive = run.resources.find((r) => r.type === "aws:s3/bucket:Bucket" && r.name.endsWith("-archives"))!;
+    const logs = run.resources.find((r) => r.type === "aws:s3/bucket:Bucket" && r.name.endsWith("-access-logs"))!;
+    const archiveBucket = `${archive.name}-a1b2c3`;
+    const logBucketArn = `arn:aws:s3:::${logs.name}-a1b2c3`;
+    const policies = policiesOf(run);
+    const resources: Record<LogResource, string> = {
+        // The partitioned key format: <prefix><account>/<region>/<bucket>/<yyyy>/<mm>/<dd>/<time>-<id>.
+        log: `${logBucketArn}/logs/${accountId}/us-east-1/${archiveBucket}/2026/11/29/2026-11-29-08-00-00-0A1B2C3D`,
+        "object outside logs/": `${logBucketArn}/elsewhere/2026-11-29-08-00-00-0A1B2C3D`,
+    };
+    const principals: Record<LogPrincipal, { arn: string; policies: object[] }> = {
+        "logging service": { arn: "logging.s3.amazonaws.com", policies: [] },
+        "another service": { arn: "cloudtrail.amazonaws.com", policies: [] },
+        "upload key": { arn: policies.userArn, policies: [policies.userPolicy] },
+        "account admin": { arn: `arn:aws:iam::${accountId}:user/admin`, policies: [adminPolicy] },
+        "another account's admin": { arn: `arn:aws:iam::${otherAccountId}:user/admin`, policies: [adminPolicy] },
+    };
+    const contextVariables: Record<string, string> = { "aws:SecureTransport": c.tls === false ? "false" : "true" };
+    if (c.source !== undefined) {
+        contextVariables["aws:SourceArn"] = c.source === "another bucket" ? "arn:aws:s3:::someone-elses-bucket" : `arn:aws:s3:::${archiveBucket}`;
+        contextVariables["aws:SourceAccount"] = c.source === "another account" ? otherAccountId : accountId;
+    }
+    if (c.sse !== undefined) {
+        contextVariables["s3:x-amz-server-side-encryption"] = c.sse;
+    }
+    const principal = principals[c.principal];
+    const result = await runSimulation(
+        {
+            identityPolicies: principal.policies.map((policy, index) => ({ name: `policy-${index}`, policy })),
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            resourcePolicy: parsedPolicy(named(run, "aws:s3/bucketPolicy:BucketPolicy", `${logs.name}-policy`)),
+            request: { principal: principal.arn, action: c.action, resource: { resource: resources[c.resource], accountId }, contextVariables },
+        },
+        {},
+    );
+    if (result.resultType === "error") {
+        throw new Error(`The evaluator refused the simulation of ${c.request}: ${JSON.stringify(result.errors)}`);
+    }
+    return result.overallResult;
+}
+
+const programsWithAccessLogs = programs.filter(([, stack, overrides]) => {
+    const config = { ...stackConfig(stack), ...overrides };
+    return config["opentok-archive-storage:accessLogs"] === "true";
+});
+
+describe.each(programsWithAccessLogs)("the log bucket's policy the program generates for %s", (_label, stack, overrides) => {
+    let run: ProgramRun;
+
+    beforeAll(async () => {
+        run = await runProgram(stack, { ...stackConfig(stack), ...credentials, ...overrides });
+        if (run.error) {
+            throw run.error;
+        }
+    });
+
+    it.each(logCases.map((c) => [`${c.request} by the ${c.principal}`, c] as const))("%s", async (_name, c) => {
+        expect(await evaluateLogRequest(run, c)).toBe(c.expected);
+    });
+});
+
+it("evaluates the log bucket's policy for prod and for dev with access logs on", () => {
+    expect(programsWithAccessLogs.map(([label]) => label)).toEqual(["prod", "dev with access logs and transitions"]);
 });
 
 describe("the old bucket policy (StringNotEquals alone), evaluated the same way", () => {
@@ -222,12 +399,19 @@ describe("the old bucket policy (StringNotEquals alone), evaluated the same way"
 });
 
 describe("the README", () => {
+    // Compared cell by cell: prettier pads the README's columns.
+    const cells = (text: string) => text.replace(/ *\| */g, "|").replace(/-{3,}/g, "---");
+    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+
     it("shows the table of requests and results that the evaluations above assert for every program", () => {
         const rows = cases.map((c) => `| ${c.request} | ${c.principal} | ${c.expected} |`);
         const table = ["| request | by | result |", "| --- | --- | --- |", ...rows].join("\n");
-        // Compared cell by cell: prettier pads the README's columns.
-        const cells = (text: string) => text.replace(/ *\| */g, "|").replace(/-{3,}/g, "---");
-        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        expect(cells(readme)).toContain(cells(table));
+    });
+
+    it("shows the table of requests to the log bucket and their results", () => {
+        const rows = logCases.map((c) => `| ${c.request} | ${c.principal} | ${c.source ?? ""} | ${c.expected} |`);
+        const table = ["| request | by | logs of | result |", "| --- | --- | --- | --- |", ...rows].join("\n");
         expect(cells(readme)).toContain(cells(table));
     });
 });

@@ -28,7 +28,10 @@ export function stackConfig(stack: string): Record<string, string> {
     const file = yaml.load(fs.readFileSync(path.join(__dirname, "..", "..", "stacks", `Pulumi.${stack}.yaml`), "utf8")) as {
         config: Record<string, unknown>;
     };
-    return Object.fromEntries(Object.entries(file.config).map(([key, value]) => [key, String(value)]));
+    // As Pulumi passes config to a program: structured values (lists, objects) as JSON.
+    return Object.fromEntries(
+        Object.entries(file.config).map(([key, value]) => [key, typeof value === "object" ? JSON.stringify(value) : String(value)]),
+    );
 }
 
 /** Runs index.ts with a fresh module registry, so that each run has its own Pulumi runtime. */
@@ -117,4 +120,11 @@ export function parsedPolicy(resource: Registered): {
     Statement: { Sid: string; Effect: string; Action: string; Resource: unknown; Condition?: unknown }[];
 } {
     return JSON.parse(resource.inputs.policy as string);
+}
+
+/** The one resource registered with this type and name. */
+export function named(run: ProgramRun, type: string, name: string): Registered {
+    const matches = run.resources.filter((r) => r.type === type && r.name === name);
+    expect(matches.map((r) => r.name)).toEqual([name]);
+    return matches[0]!;
 }
