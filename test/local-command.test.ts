@@ -69,6 +69,12 @@ describe("npm run local", () => {
         expect(local.stderr()).toBe('OPENTOK_LOCAL_S3_PORT must be a port number from 0 to 65535 (0: any free port), but was "45o8"\n');
     });
 
+    it("refuses a malformed project list without showing the secrets in it", async () => {
+        const local = start({ OPENTOK_EMULATOR_PROJECTS: "12345678:secret-Pr0jLeak:extra" });
+        expect(await local.exited).toBe(1);
+        expect(local.stderr()).toBe('OPENTOK_EMULATOR_PROJECTS must be "apiKey:apiSecret" pairs separated by commas, but pair 1 is not\n');
+    });
+
     it("logs each request to either server, one line each, with no secret", async () => {
         const local = start();
         const urls = await localUrls(local);
