@@ -104,6 +104,12 @@ describe("OpenTok emulator", () => {
         expect(logLines).toEqual([`PUT ${url} 403 ${response.data.emulatorReason}`]);
     });
 
+    it("keeps one log line per request when the path hides a line break", async () => {
+        const response = await request("PUT", { url: "/v2/project/1%0A2/archive/storage" });
+        expect(response.data.emulatorReason).toBe('unknown project: no project with API key "1\\n2"');
+        expect(logLines).toEqual([`PUT /v2/project/1%0A2/archive/storage 403 unknown project: no project with API key "1\\n2"`]);
+    });
+
     it("answers 403 to a token used twice, as a reused token", async () => {
         const once = token();
         expect(await send("PUT", { auth: once })).toBe(200);

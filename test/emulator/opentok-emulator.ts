@@ -248,7 +248,7 @@ export class OpenTokEmulator {
                         // The client gave up; like a real server, the request is still applied.
                         record.clientGaveUp = true;
                         this.process(req, record, rawBody);
-                        record.reason = `${record.reason ?? ""}; the client gave up waiting, applied anyway`.replace(/^; /, "");
+                        record.reason = `${record.reason}; the client gave up waiting, applied anyway`;
                         return;
                     }
                     break;
@@ -312,7 +312,7 @@ export class OpenTokEmulator {
         }
         const secret = this.projectSecrets.get(apiKey);
         if (secret === undefined) {
-            return { refusal: "unknown project", detail: `no project with API key ${apiKey}` };
+            return { refusal: "unknown project", detail: `no project with API key ${JSON.stringify(apiKey)}` };
         }
         const verified = verifySignedToken(token, secret, "HS256");
         if ("refusal" in verified) {
@@ -322,7 +322,7 @@ export class OpenTokEmulator {
         if (claims.iss !== apiKey || claims.ist !== "project") {
             return {
                 refusal: "wrong claims",
-                detail: `iss must be the API key ${apiKey} and ist "project", got iss ${JSON.stringify(claims.iss)}, ist ${JSON.stringify(claims.ist)}`,
+                detail: `iss must be the API key ${JSON.stringify(apiKey)} and ist "project", got iss ${JSON.stringify(claims.iss)}, ist ${JSON.stringify(claims.ist)}`,
             };
         }
         return checkLifetime(claims);
@@ -336,7 +336,7 @@ export class OpenTokEmulator {
         }
         const publicKey = this.applicationKeys.get(applicationId);
         if (publicKey === undefined) {
-            return { refusal: "unknown project", detail: `no application with ID ${applicationId}` };
+            return { refusal: "unknown project", detail: `no application with ID ${JSON.stringify(applicationId)}` };
         }
         const verified = verifySignedToken(header.slice("Bearer ".length), publicKey, "RS256");
         if ("refusal" in verified) {
@@ -345,7 +345,7 @@ export class OpenTokEmulator {
         if (verified.claims.application_id !== applicationId) {
             return {
                 refusal: "wrong claims",
-                detail: `application_id must be ${applicationId}, got ${JSON.stringify(verified.claims.application_id)}`,
+                detail: `application_id must be ${JSON.stringify(applicationId)}, got ${JSON.stringify(verified.claims.application_id)}`,
             };
         }
         return checkLifetime(verified.claims);
