@@ -81,6 +81,33 @@ describe("workflows", () => {
         expect(guard?.run).toMatch(/exit 1/);
     });
 
+    it.each(files)("%s runs pulumi/actions@v7 (node24; v6 runs on the retired node20)", (file) => {
+        for (const step of pulumiSteps(load(file))) {
+            expect(step.uses).toBe("pulumi/actions@v7");
+        }
+    });
+
+    // pulumi/actions' own defaults (its action.yml): an input that restates one is noise.
+    const actionDefaults: Record<string, unknown[]> = {
+        "github-token": ["${{ github.token }}", "${{ secrets.GITHUB_TOKEN }}"],
+        "work-dir": ["./", "."],
+        "comment-on-pr": [false, "false"],
+        refresh: [false, "false"],
+        upsert: [false, "false"],
+        "edit-pr-comment": [true, "true"],
+        "target-dependents": [false, "false"],
+        color: ["auto"],
+    };
+
+    it.each(files)("%s gives pulumi/actions no input that only restates its default", (file) => {
+        const restated = pulumiSteps(load(file)).flatMap((step) =>
+            Object.entries(step.with ?? {})
+                .filter(([input, value]) => actionDefaults[input]?.includes(value))
+                .map(([input]) => input),
+        );
+        expect(restated).toEqual([]);
+    });
+
     it("every policy config names a policy of the pack", () => {
         for (const stack of ["dev", "staging", "prod"]) {
             const config = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", `config.${stack}.json`), "utf8"));

@@ -1,6 +1,8 @@
 // A loopback stand-in for the OpenTok REST API's archive upload target, strict where the real
 // API is (JWT signature and claims, path, JSON shape), recording every request it receives so
 // tests assert on the wire. Faults can be injected to exercise the client's retries.
+// Unlike the real API it says why it refused a request (in the body and the log, keeping the
+// API's status), and answers a GET of the target (an emulator-only convenience).
 
 import * as http from "http";
 import type { AddressInfo } from "net";
@@ -21,6 +23,30 @@ export interface RecordedRequest {
     clientGaveUp?: boolean;
     /** Which API's authentication the request used, when it verified. */
     auth?: "opentok" | "vonage";
+    /** Why the request was not applied (refused, faulted or dropped); never holds a token or secret. */
+    reason?: string;
+    /** What a successful request changed, e.g. "set s3 bucket acme, sse s3, fallback none"; no secret. */
+    applied?: string;
+}
+
+/**
+ * Why authentication failed. The real API answers every one with 403 "Authentication failed";
+ * the emulator keeps that status and message and adds which one it was.
+ */
+export type AuthRefusal =
+    | "missing header"
+    | "unknown project"
+    | "malformed token"
+    | "bad signature"
+    | "expired"
+    | "not yet valid"
+    | "lifetime over 5 minutes"
+    | "wrong claims"
+    | "reused token";
+
+export interface OpenTokEmulatorOptions {
+    /** Receives one line per request answered (or dropped): method, path, status, reason. */
+    log?: (line: string) => void;
 }
 
 export interface StoredTarget {
@@ -37,6 +63,12 @@ export type RandomFaultKind = "429" | "429-retry-after" | "500" | "502" | "503" 
 
 const storagePath = /^\/v2\/project\/([^/]+)\/archive\/storage$/;
 const maxTokenLifetimeSeconds = 300;
+/** How far ahead of this machine's clock a token's iat may be. */
+const clockLeewaySeconds = 5;
+/** What the GET answer says about itself. */
+const emulatorOnlyNote = "Emulator only: the real OpenTok API has no GET of the archive upload target. Secrets are masked.";
+
+type Verified = { claims: jwt.JwtPayload } | { refusal: AuthRefusal; detail: string };
 
 export class OpenTokEmulator {
     /** Every request received, in order, faults included. */
@@ -57,6 +89,11 @@ export class OpenTokEmulator {
     private rateLimit: { perSecond: number; tokens: number; refilledAt: number } | undefined;
     /** How many faults of each kind were injected, queued or random, rate-limit 429s included. */
     readonly faultCounts: Record<string, number> = {};
+    private readonly log: (line: string) => void;
+
+    constructor(options: OpenTokEmulatorOptions = {}) {
+        this.log = options.log ?? (() => undefined);
+    }
 
     /** Registers a project the API knows, with its secret. */
     addProject(apiKey: string, apiSecret: string): this {
@@ -117,6 +154,7 @@ export class OpenTokEmulator {
         }
     }
 
+    /** Listens on `port` (0: any free one); rejects (EADDRINUSE) when the port is taken. */
     async start(port = 0, host = "127.0.0.1"): Promise<string> {
         const server = http.createServer((req, res) => {
             const handling = this.handle(req, res).catch(() => {
@@ -125,8 +163,14 @@ export class OpenTokEmulator {
             this.inFlight.add(handling);
             void handling.finally(() => this.inFlight.delete(handling));
         });
+        await new Promise<void>((resolve, reject) => {
+            server.once("error", reject);
+            server.listen(port, host, () => {
+                server.off("error", reject);
+                resolve();
+            });
+        });
         this.server = server;
-        await new Promise<void>((resolve) => server.listen(port, host, resolve));
         const address = server.address() as AddressInfo;
         this.baseUrl = `http://${host}:${address.port}`;
         return this.baseUrl;
@@ -159,16 +203,25 @@ export class OpenTokEmulator {
             outcome: "dropped",
         };
         this.requests.push(record);
+        try {
+            await this.respond(req, res, record, rawBody);
+        } finally {
+            this.log(logLine(record));
+        }
+    }
 
+    private async respond(req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest, rawBody: string): Promise<void> {
         const limited = this.takeRateLimitToken();
         if (limited !== undefined) {
             this.count("rate-limit-429");
             record.fault = "status";
+            record.reason = "rate limit (setRateLimit)";
             return this.answer(res, record, 429, JSON.stringify({ message: "Too many requests" }), String(limited));
         }
         const fault = this.faults.shift() ?? this.randomFault();
         if (fault) {
             record.fault = fault.kind;
+            record.reason = `injected fault: ${fault.kind === "status" ? fault.status : fault.kind}`;
             this.count(fault.kind === "status" ? String(fault.status) : fault.kind);
             switch (fault.kind) {
                 case "drop":
@@ -195,6 +248,7 @@ export class OpenTokEmulator {
                         // The client gave up; like a real server, the request is still applied.
                         record.clientGaveUp = true;
                         this.process(req, record, rawBody);
+                        record.reason = `${record.reason}; the client gave up waiting, applied anyway`;
                         return;
                     }
                     break;
@@ -251,42 +305,50 @@ export class OpenTokEmulator {
     }
 
     /** X-OPENTOK-AUTH: HS256 with the project's secret, iss = the API key, ist = project, at most 5 minutes. */
-    private verifyProjectToken(req: http.IncomingMessage, apiKey: string): jwt.JwtPayload | undefined {
+    private verifyProjectToken(req: http.IncomingMessage, apiKey: string): Verified {
         const token = req.headers["x-opentok-auth"];
+        if (typeof token !== "string" || token === "") {
+            return { refusal: "missing header", detail: "no X-OPENTOK-AUTH header" };
+        }
         const secret = this.projectSecrets.get(apiKey);
-        if (typeof token !== "string" || secret === undefined) {
-            return undefined;
+        if (secret === undefined) {
+            return { refusal: "unknown project", detail: `no project with API key ${JSON.stringify(apiKey)}` };
         }
-        try {
-            const claims = jwt.verify(token, secret, { algorithms: ["HS256"] }) as jwt.JwtPayload;
-            const nowSeconds = Math.floor(Date.now() / 1000);
-            const valid =
-                claims.iss === apiKey &&
-                claims.ist === "project" &&
-                typeof claims.iat === "number" &&
-                typeof claims.exp === "number" &&
-                claims.exp - claims.iat <= maxTokenLifetimeSeconds &&
-                claims.iat <= nowSeconds + 5;
-            return valid ? claims : undefined;
-        } catch {
-            return undefined;
+        const verified = verifySignedToken(token, secret, "HS256");
+        if ("refusal" in verified) {
+            return verified;
         }
+        const claims = verified.claims;
+        if (claims.iss !== apiKey || claims.ist !== "project") {
+            return {
+                refusal: "wrong claims",
+                detail: `iss must be the API key ${JSON.stringify(apiKey)} and ist "project", got iss ${JSON.stringify(claims.iss)}, ist ${JSON.stringify(claims.ist)}`,
+            };
+        }
+        return checkLifetime(claims);
     }
 
     /** Authorization: Bearer: RS256 with the application's key, application_id = the path's ID. */
-    private verifyApplicationToken(req: http.IncomingMessage, applicationId: string): jwt.JwtPayload | undefined {
+    private verifyApplicationToken(req: http.IncomingMessage, applicationId: string): Verified {
         const header = req.headers.authorization ?? "";
+        if (!header.startsWith("Bearer ") || header.length === "Bearer ".length) {
+            return { refusal: "missing header", detail: "no Authorization: Bearer header" };
+        }
         const publicKey = this.applicationKeys.get(applicationId);
-        if (!header.startsWith("Bearer ") || publicKey === undefined) {
-            return undefined;
+        if (publicKey === undefined) {
+            return { refusal: "unknown project", detail: `no application with ID ${JSON.stringify(applicationId)}` };
         }
-        try {
-            const claims = jwt.verify(header.slice("Bearer ".length), publicKey, { algorithms: ["RS256"] }) as jwt.JwtPayload;
-            const valid = claims.application_id === applicationId && typeof claims.iat === "number" && typeof claims.exp === "number";
-            return valid ? claims : undefined;
-        } catch {
-            return undefined;
+        const verified = verifySignedToken(header.slice("Bearer ".length), publicKey, "RS256");
+        if ("refusal" in verified) {
+            return verified;
         }
+        if (verified.claims.application_id !== applicationId) {
+            return {
+                refusal: "wrong claims",
+                detail: `application_id must be ${JSON.stringify(applicationId)}, got ${JSON.stringify(verified.claims.application_id)}`,
+            };
+        }
+        return checkLifetime(verified.claims);
     }
 
     private answer(res: http.ServerResponse, record: RecordedRequest, status: number, body: string, retryAfter?: string) {
@@ -306,6 +368,7 @@ export class OpenTokEmulator {
     private process(req: http.IncomingMessage, record: RecordedRequest, rawBody: string): { status: number; body: string } {
         const error = (status: number, message: string) => {
             record.outcome = status;
+            record.reason ??= message;
             return { status, body: JSON.stringify({ code: status, message }) };
         };
         const match = storagePath.exec(record.path);
@@ -313,12 +376,22 @@ export class OpenTokEmulator {
             return error(404, "Not found");
         }
         const projectId = decodeURIComponent(match[1]);
-        const mode = req.headers.authorization !== undefined ? "vonage" : "opentok";
-        const claims = mode === "vonage" ? this.verifyApplicationToken(req, projectId) : this.verifyProjectToken(req, projectId);
-        if (claims === undefined || typeof claims.jti !== "string" || this.seenTokenIds.has(claims.jti)) {
-            return error(403, "Authentication failed");
+        if (req.method === "GET") {
+            return this.show(projectId, record);
         }
-        this.seenTokenIds.add(claims.jti);
+        const mode = req.headers.authorization !== undefined ? "vonage" : "opentok";
+        const verified = mode === "vonage" ? this.verifyApplicationToken(req, projectId) : this.verifyProjectToken(req, projectId);
+        if ("refusal" in verified || this.seenTokenIds.has(verified.claims.jti as string)) {
+            const { refusal, detail } =
+                "refusal" in verified
+                    ? verified
+                    : { refusal: "reused token" as const, detail: "this token's jti was used before; tokens are single-use" };
+            record.outcome = 403;
+            record.reason = `${refusal}: ${detail}`;
+            return { status: 403, body: JSON.stringify({ code: 403, message: "Authentication failed", emulatorReason: record.reason }) };
+        }
+        const claims = verified.claims;
+        this.seenTokenIds.add(claims.jti as string);
         record.claims = claims;
         record.auth = mode;
         const apiKey = projectId;
@@ -329,10 +402,11 @@ export class OpenTokEmulator {
             }
             this.targets.delete(apiKey);
             record.outcome = 204;
+            record.applied = "target removed";
             return { status: 204, body: "" };
         }
         if (req.method !== "PUT") {
-            return error(405, "Method not allowed");
+            return error(405, "Method not allowed: PUT and DELETE (and the emulator-only GET)");
         }
         if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) {
             return error(400, "Content-Type must be application/json");
@@ -350,10 +424,92 @@ export class OpenTokEmulator {
         const target = parsed as StoredTarget;
         this.targets.set(apiKey, target);
         record.outcome = 200;
+        record.applied = `set ${describeTarget(target)}`;
         // The body of a success is undocumented; echo the target without its secret.
         const { secretKey: _secretKey, accountKey: _accountKey, ...config } = target.config;
         return { status: 200, body: JSON.stringify({ type: target.type, config, fallback: target.fallback }) };
     }
+
+    /** The emulator-only GET: what the project's target is, secrets masked. No token needed. */
+    private show(projectId: string, record: RecordedRequest): { status: number; body: string } {
+        record.reason = "emulator-only GET";
+        const target = this.targets.get(projectId);
+        if (target === undefined) {
+            record.outcome = 404;
+            return { status: 404, body: JSON.stringify({ code: 404, message: "No upload target configured", emulatorOnly: emulatorOnlyNote }) };
+        }
+        record.outcome = 200;
+        const config = Object.fromEntries(
+            Object.entries(target.config).map(([field, value]) => [field, maskedConfigFields.includes(field) ? "********" : value]),
+        );
+        return {
+            status: 200,
+            body: JSON.stringify({ emulatorOnly: emulatorOnlyNote, type: target.type, config, fallback: target.fallback }, null, 2),
+        };
+    }
+}
+
+const maskedConfigFields = ["secretKey", "accountKey"];
+
+/** Checks the signature (and exp, nbf) and maps each failure to its refusal; no token text in any detail. */
+function verifySignedToken(token: string, key: string, algorithm: jwt.Algorithm): Verified {
+    try {
+        const claims = jwt.verify(token, key, { algorithms: [algorithm] });
+        if (typeof claims === "string") {
+            return { refusal: "malformed token", detail: "the token's payload is not a JSON object" };
+        }
+        return { claims };
+    } catch (e) {
+        const nowIso = new Date().toISOString();
+        if (e instanceof jwt.TokenExpiredError) {
+            return { refusal: "expired", detail: `exp ${e.expiredAt.toISOString()} is before now (${nowIso})` };
+        }
+        if (e instanceof jwt.NotBeforeError) {
+            return { refusal: "not yet valid", detail: `nbf ${e.date.toISOString()} is after now (${nowIso})` };
+        }
+        const message = (e as Error).message;
+        if (/signature|algorithm/.test(message)) {
+            return {
+                refusal: "bad signature",
+                detail: `${message}: not signed ${algorithm} with the ${algorithm === "HS256" ? "project's API secret" : "application's private key"}`,
+            };
+        }
+        return { refusal: "malformed token", detail: `${message}: not a JWT` };
+    }
+}
+
+/** iat, exp and jti present; iat not ahead of this clock; at most 5 minutes from iat to exp. */
+function checkLifetime(claims: jwt.JwtPayload): Verified {
+    if (typeof claims.iat !== "number" || typeof claims.exp !== "number" || typeof claims.jti !== "string") {
+        return { refusal: "wrong claims", detail: "iat, exp and jti are all required" };
+    }
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    if (claims.iat > nowSeconds + clockLeewaySeconds) {
+        return {
+            refusal: "not yet valid",
+            detail: `iat ${new Date(claims.iat * 1000).toISOString()} is after now (${new Date(nowSeconds * 1000).toISOString()}): is this machine's clock behind?`,
+        };
+    }
+    if (claims.exp - claims.iat > maxTokenLifetimeSeconds) {
+        return {
+            refusal: "lifetime over 5 minutes",
+            detail: `exp is ${claims.exp - claims.iat} s after iat; at most ${maxTokenLifetimeSeconds} s allowed`,
+        };
+    }
+    return { claims };
+}
+
+/** "METHOD /path status reason": the path without its query, nothing from headers or body. */
+function logLine(record: RecordedRequest): string {
+    const [pathOnly, query] = record.path.split("?", 2);
+    const outcome = record.outcome === "dropped" ? "dropped" : String(record.outcome);
+    return [record.method, `${pathOnly}${query === undefined ? "" : "?…"}`, outcome, record.reason, record.applied].filter(Boolean).join(" ");
+}
+
+/** The target's non-secret fields, for the log. */
+function describeTarget(target: StoredTarget): string {
+    const shown = ["bucket", "endpoint", "sse", "accountName", "container", "domain"].filter((field) => target.config[field] !== undefined);
+    return `${target.type} ${shown.map((field) => `${field} ${String(target.config[field])}`).join(", ")}, fallback ${target.fallback}`;
 }
 
 /** The body as the API documents it; each API with its own spelling of the keep-in-cloud fallback. */

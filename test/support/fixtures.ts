@@ -2,7 +2,7 @@
 
 import { generateKeyPairSync, randomUUID } from "crypto";
 import type { TargetInputs } from "../../providers";
-import { OpenTokEmulator } from "../emulator/opentok-emulator";
+import { OpenTokEmulator, OpenTokEmulatorOptions } from "../emulator/opentok-emulator";
 
 // Distinctive values, so that a leak is found by plain text search.
 export const apiSecret = "api-secret-Zq81fLx0Pw";
@@ -83,8 +83,8 @@ export const fastRetryEnvironment = {
 };
 
 /** Starts an emulator before the suite and stops it after; sets fast retries for the process. */
-export function useEmulator(): OpenTokEmulator {
-    const emulator = new OpenTokEmulator();
+export function useEmulator(options?: OpenTokEmulatorOptions): OpenTokEmulator {
+    const emulator = new OpenTokEmulator(options);
     const saved = { ...process.env };
     beforeAll(async () => {
         Object.assign(process.env, fastRetryEnvironment);
