@@ -18,6 +18,7 @@ const exampleDir = path.join(projectRoot, "examples", "local");
 const project = (yaml.load(fs.readFileSync(path.join(exampleDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
 const secretSignature = "4dabf18193072939515e22adb298388d";
 const probePath = "/local-archives/12345678/opentok-archive-storage-preflight/probe.txt";
+const multipartProbePath = "/local-archives/12345678/opentok-archive-storage-preflight/probe-multipart.txt";
 const targetPath = "/v2/project/12345678/archive/storage";
 
 let local: RunningLocal;
@@ -171,7 +172,13 @@ describe("examples/local against the servers of npm run local", () => {
         const { result, opentok, s3, calls } = await command((host) => up(host, program, state));
         state = result;
         expect(calls).toEqual(["Check", "Create"]);
-        expect(s3).toEqual([`PUT ${probePath} 200 PutObject, SSE-S3 (AES256) confirmed`]);
+        // The preflight probes both ways OpenTok may upload: one PutObject and one multipart upload.
+        expect(s3).toEqual([
+            `PUT ${probePath} 200 PutObject, SSE-S3 (AES256) confirmed`,
+            `POST ${multipartProbePath} 200 CreateMultipartUpload, SSE-S3 (AES256) confirmed`,
+            `PUT ${multipartProbePath} 200 UploadPart, SSE-S3 (AES256) confirmed`,
+            `POST ${multipartProbePath} 200 CompleteMultipartUpload, SSE-S3 (AES256) confirmed`,
+        ]);
         expect(opentok).toEqual([`PUT ${targetPath} 200 set s3 bucket local-archives, endpoint ${urls.s3}, sse s3, fallback none`]);
         expect((await probeObject()).ServerSideEncryption).toBe("AES256");
         const shown = await shownTarget();
@@ -181,7 +188,7 @@ describe("examples/local against the servers of npm run local", () => {
         });
     }, 120_000);
 
-    it("after `pulumi config set sse none`, preview plans an update sending nothing, and up sends one probe and one PUT", async () => {
+    it("after `pulumi config set sse none`, preview plans an update sending nothing, and up sends one probe (4 S3 requests) and one PUT", async () => {
         const program = programOf(await runExample([...printed[0]!, ...printed[1]!]));
         const planned = await command((host) => preview(host, program, state));
         expect(planned.result.get("archives")).toBe("update");
@@ -190,7 +197,12 @@ describe("examples/local against the servers of npm run local", () => {
         const { result, opentok, s3, calls } = await command((host) => up(host, program, state));
         state = result;
         expect(calls).toEqual(["Check", "Diff", "Update"]);
-        expect(s3).toEqual([`PUT ${probePath} 200 PutObject`]);
+        expect(s3).toEqual([
+            `PUT ${probePath} 200 PutObject`,
+            `POST ${multipartProbePath} 200 CreateMultipartUpload`,
+            `PUT ${multipartProbePath} 200 UploadPart`,
+            `POST ${multipartProbePath} 200 CompleteMultipartUpload`,
+        ]);
         expect(opentok).toEqual([`PUT ${targetPath} 200 set s3 bucket local-archives, endpoint ${urls.s3}, sse none, fallback none`]);
         const probe = await probeObject();
         expect(probe.ContentLength).toBeGreaterThan(0);
