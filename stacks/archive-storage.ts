@@ -4,7 +4,7 @@
 
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArchiveUploadTarget, fallbackModes, FallbackMode, sseModes, SseMode } from "../providers";
+import { ArchiveUploadTarget, fallbackModes, FallbackMode, sseModes, SseMode } from "@opentok-archive-storage/archive-upload-target";
 
 export interface ArchiveStorageArgs {
     /**
