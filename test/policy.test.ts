@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
-import { getPulumiType, PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
     archiveTargetType,
     bucketsEncryptedAndPrivate,
@@ -50,7 +50,7 @@ function policyResources(change: (resources: Registration[]) => Registration[] =
     const byUrn = new Map<string, PolicyResource>();
     for (const r of registrations) {
         // isType as @pulumi/policy's server answers it: by the class's static __pulumiType.
-        const isType = (resourceClass: unknown) => getPulumiType(resourceClass) === r.type;
+        const isType = (resourceClass: { __pulumiType?: string }) => resourceClass.__pulumiType === r.type;
         const resource = { type: r.type, name: r.name, urn: r.urn, props: r.inputs, opts: {}, dependencies: [], propertyDependencies: {}, isType };
         byUrn.set(r.urn, resource as unknown as PolicyResource);
     }
