@@ -135,28 +135,23 @@ function rawPutOf(url: string, apiKey: string, secret: string, inputs: { bucket:
     };
 }
 
-/** Median time of `operationRuns` updates through a new provider host of `text`, the resource created first. */
-async function hostUpdates(emulator: OpenTokEmulator, text: string): Promise<{ median: number; created: { outputs: Record<string, unknown> } }> {
+/** An update through a new provider host of `text`, the resource created first; each call flips `sse`. */
+async function hostUpdater(emulator: OpenTokEmulator, text: string) {
     const host = await ProviderHost.start(fastRetryEnvironment);
-    try {
-        const inputs = validInputs(emulator);
-        const urn = "urn:pulumi:bench::opentok-archive-storage::pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget::bench";
-        const created = await host.create(urn, (await host.check(urn, {}, { ...inputs, __provider: text })).inputs);
-        let state = created.outputs;
-        const median = await timed(operationRuns, async () => {
-            const news = { ...state, sse: state.sse === "s3" ? "none" : "s3" };
-            state = await host.update(inputs.apiKey, urn, state, news, state);
-        });
-        return { median, created };
-    } finally {
-        await host.stop();
-    }
+    const inputs = validInputs(emulator);
+    const urn = "urn:pulumi:bench::opentok-archive-storage::pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget::bench";
+    const created = await host.create(urn, (await host.check(urn, {}, { ...inputs, __provider: text })).inputs);
+    let state = created.outputs;
+    const update = async () => {
+        const news = { ...state, sse: state.sse === "s3" ? "none" : "s3" };
+        state = await host.update(inputs.apiKey, urn, state, news, state);
+    };
+    return { update, created, stop: () => host.stop() };
 }
 
 async function benchOperations(emulator: OpenTokEmulator, providerText: string) {
     const raw = validInputs(emulator);
-    const rawPut = await timed(operationRuns, rawPutOf(emulator.url, raw.apiKey, apiSecret, raw));
-    const floor = { name: "raw HTTP PUT to the emulator", value: rawPut };
+    const rawPut = rawPutOf(emulator.url, raw.apiKey, apiSecret, raw);
 
     // The host's own floor: a trivial dynamic provider (closure-serialized, as pulumi.dynamic.Resource
     // stores one) whose update is that raw PUT, so the gRPC round trip and the host are counted.
@@ -170,23 +165,47 @@ async function benchOperations(emulator: OpenTokEmulator, providerText: string) 
         },
     };
     const trivialText = (await pulumi.runtime.serializeFunction(() => trivialProvider)).text;
-    const { median: trivialHostUpdate } = await hostUpdates(emulator, trivialText);
-    const hostFloor = { name: "trivial dynamic provider's update (a raw PUT) through the host", value: trivialHostUpdate };
 
     const direct = validInputs(emulator);
     await provider.create(direct);
     let sse: "s3" | "none" = "s3";
-    const directUpdate = await timed(operationRuns, async () => {
+    const directUpdate = async () => {
         const next: "s3" | "none" = sse === "s3" ? "none" : "s3";
         await provider.update!(direct.apiKey, { ...direct, sse }, { ...direct, sse: next });
         sse = next;
-    });
+    };
 
-    const { median: hostUpdate, created } = await hostUpdates(emulator, providerText);
-    const { median: loaderHostUpdate } = await hostUpdates(emulator, checkoutLoaderText);
+    const trivialHost = await hostUpdater(emulator, trivialText);
+    const packageHost = await hostUpdater(emulator, providerText);
+    const loaderHost = await hostUpdater(emulator, checkoutLoaderText);
+    const operations = {
+        rawPut,
+        directUpdate,
+        trivialHostUpdate: trivialHost.update,
+        hostUpdate: packageHost.update,
+        loaderHostUpdate: loaderHost.update,
+    };
+    // Round-robin, one of each in turn, so that the machine's load moves every measure alike.
+    const samples = Object.fromEntries(Object.keys(operations).map((name) => [name, [] as number[]])) as Record<keyof typeof operations, number[]>;
+    for (let i = 0; i < operationRuns; i++) {
+        for (const [name, operation] of Object.entries(operations) as [keyof typeof operations, () => Promise<void>][]) {
+            samples[name].push(await timed(1, operation));
+        }
+    }
+    await Promise.all([trivialHost.stop(), packageHost.stop(), loaderHost.stop()]);
+    const [rawPutTime, directUpdateTime, trivialHostUpdate, hostUpdate, loaderHostUpdate] = [
+        median(samples.rawPut),
+        median(samples.directUpdate),
+        median(samples.trivialHostUpdate),
+        median(samples.hostUpdate),
+        median(samples.loaderHostUpdate),
+    ];
+    const floor = { name: "raw HTTP PUT to the emulator", value: rawPutTime };
+    const hostFloor = { name: "trivial dynamic provider's update (a raw PUT) through the host", value: trivialHostUpdate };
+    const created = packageHost.created;
 
-    rows.push({ group: "provider operation", measure: "raw HTTP PUT (token + request)", value: rawPut, unit: "ms" });
-    rows.push({ group: "provider operation", measure: "update, provider called directly", value: directUpdate, unit: "ms", floor });
+    rows.push({ group: "provider operation", measure: "raw HTTP PUT (token + request)", value: rawPutTime, unit: "ms" });
+    rows.push({ group: "provider operation", measure: "update, provider called directly", value: directUpdateTime, unit: "ms", floor });
     rows.push({
         group: "provider operation",
         measure: "floor: trivial dynamic provider, update (a raw PUT) through the host",
