@@ -162,8 +162,19 @@ async function lifecycle(c: Consumer, beforeDestroy: (c: Consumer) => Consumer =
 
 beforeAll(async () => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "opentok-consumers-"));
-    // `npm pack` builds the package (prepack) and writes the tarball users install.
-    const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", workDir], path.join(projectRoot, "providers"))) as {
+    // `npm pack` builds the package (prepack) and writes the tarball users install. It runs in a
+    // copy of providers/ without dist/, so the build is proven and does not rewrite
+    // providers/dist/ under the provider hosts of suites running beside this one.
+    const checkout = path.join(workDir, "checkout");
+    fs.mkdirSync(checkout);
+    fs.copyFileSync(path.join(projectRoot, "tsconfig.json"), path.join(checkout, "tsconfig.json"));
+    fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(checkout, "node_modules"));
+    const dist = path.join(projectRoot, "providers", "dist");
+    fs.cpSync(path.join(projectRoot, "providers"), path.join(checkout, "providers"), {
+        recursive: true,
+        filter: (source) => !source.startsWith(dist),
+    });
+    const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", workDir], path.join(checkout, "providers"))) as {
         filename: string;
         files: { path: string }[];
     }[];
