@@ -15,7 +15,6 @@ import { OpenTokEmulator } from "../test/emulator/opentok-emulator";
 import { destroy, preview, Program, up } from "../test/harness/engine-driver";
 import { ProviderHost } from "../test/harness/provider-host";
 import { projectRoot, runProgram, RunOptions } from "../test/harness/stand-in-engine";
-import { copiedCheckout } from "../test/support/checkout";
 import { applyFleet } from "../test/support/fleet";
 import { apiSecret, fastRetryEnvironment, validInputs } from "../test/support/fixtures";
 
@@ -117,53 +116,125 @@ async function benchProgramStart() {
     });
 }
 
-async function benchOperations(emulator: OpenTokEmulator, providerText: string) {
-    // Raw: one PUT with a fresh token, nothing else: the floor of any client.
-    const raw = validInputs(emulator);
+/** The texts of earlier releases, measured beside today's in the same run. */
+const checkoutLoaderText = fs.readFileSync(path.join(projectRoot, "test", "fixtures", "loader-provider-d625603.txt"), "utf8");
+
+/** One PUT with a fresh token, nothing else: the floor of any client. */
+function rawPutOf(url: string, apiKey: string, secret: string, inputs: { bucket: string; accessKey: string; secretKey: string }) {
     const body = JSON.stringify({
         type: "s3",
-        config: { bucket: raw.bucket, accessKey: raw.accessKey, secretKey: raw.secretKey, sse: "s3" },
+        config: { bucket: inputs.bucket, accessKey: inputs.accessKey, secretKey: inputs.secretKey, sse: "s3" },
         fallback: "none",
     });
-    const rawPut = await timed(operationRuns, async () => {
+    return async () => {
         const iat = Math.floor(Date.now() / 1000);
-        const token = jwt.sign({ iss: raw.apiKey, ist: "project", iat, exp: iat + 180, jti: `${Math.random()}` }, apiSecret, { algorithm: "HS256" });
-        await axios.put(`${emulator.url}/v2/project/${raw.apiKey}/archive/storage`, body, {
+        const token = jwt.sign({ iss: apiKey, ist: "project", iat, exp: iat + 180, jti: `${Math.random()}` }, secret, { algorithm: "HS256" });
+        await axios.put(`${url}/v2/project/${apiKey}/archive/storage`, body, {
             headers: { "X-OPENTOK-AUTH": token, "Content-Type": "application/json" },
         });
-    });
-    const floor = { name: "raw HTTP PUT to the emulator", value: rawPut };
+    };
+}
+
+/** An update through a new provider host of `text`, the resource created first; each call flips `sse`. */
+async function hostUpdater(emulator: OpenTokEmulator, text: string) {
+    const host = await ProviderHost.start(fastRetryEnvironment);
+    const inputs = validInputs(emulator);
+    const urn = "urn:pulumi:bench::opentok-archive-storage::pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget::bench";
+    const created = await host.create(urn, (await host.check(urn, {}, { ...inputs, __provider: text })).inputs);
+    let state = created.outputs;
+    const update = async () => {
+        const news = { ...state, sse: state.sse === "s3" ? "none" : "s3" };
+        state = await host.update(inputs.apiKey, urn, state, news, state);
+    };
+    return { update, created, stop: () => host.stop() };
+}
+
+async function benchOperations(emulator: OpenTokEmulator, providerText: string) {
+    const raw = validInputs(emulator);
+    const rawPut = rawPutOf(emulator.url, raw.apiKey, apiSecret, raw);
+
+    // The host's own floor: a trivial dynamic provider (closure-serialized, as pulumi.dynamic.Resource
+    // stores one) whose update is that raw PUT, so the gRPC round trip and the host are counted.
+    const trivialUpdate = rawPutOf(emulator.url, raw.apiKey, apiSecret, raw);
+    const trivialProvider: pulumi.dynamic.ResourceProvider = {
+        check: async (_olds, news) => ({ inputs: news }),
+        create: async () => ({ id: "trivial" }),
+        update: async (_id, _olds, news) => {
+            await trivialUpdate();
+            return { outs: news };
+        },
+    };
+    const trivialText = (await pulumi.runtime.serializeFunction(() => trivialProvider)).text;
 
     const direct = validInputs(emulator);
     await provider.create(direct);
     let sse: "s3" | "none" = "s3";
-    const directUpdate = await timed(operationRuns, async () => {
+    const directUpdate = async () => {
         const next: "s3" | "none" = sse === "s3" ? "none" : "s3";
         await provider.update!(direct.apiKey, { ...direct, sse }, { ...direct, sse: next });
         sse = next;
-    });
+    };
 
-    const host = await ProviderHost.start(fastRetryEnvironment);
-    const viaHost = validInputs(emulator);
-    const urn = "urn:pulumi:bench::opentok-archive-storage::pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget::bench";
-    const created = await host.create(urn, (await host.check(urn, {}, { ...viaHost, __provider: providerText })).inputs);
-    let state = created.outputs;
-    const hostUpdate = await timed(operationRuns, async () => {
-        const news = { ...state, sse: state.sse === "s3" ? "none" : "s3" };
-        state = await host.update(viaHost.apiKey, urn, state, news, state);
-    });
-    await host.stop();
+    const trivialHost = await hostUpdater(emulator, trivialText);
+    const packageHost = await hostUpdater(emulator, providerText);
+    const loaderHost = await hostUpdater(emulator, checkoutLoaderText);
+    const operations = {
+        rawPut,
+        directUpdate,
+        trivialHostUpdate: trivialHost.update,
+        hostUpdate: packageHost.update,
+        loaderHostUpdate: loaderHost.update,
+    };
+    // Round-robin, one of each in turn, so that the machine's load moves every measure alike.
+    const samples = Object.fromEntries(Object.keys(operations).map((name) => [name, [] as number[]])) as Record<keyof typeof operations, number[]>;
+    for (let i = 0; i < operationRuns; i++) {
+        for (const [name, operation] of Object.entries(operations) as [keyof typeof operations, () => Promise<void>][]) {
+            samples[name].push(await timed(1, operation));
+        }
+    }
+    await Promise.all([trivialHost.stop(), packageHost.stop(), loaderHost.stop()]);
+    const [rawPutTime, directUpdateTime, trivialHostUpdate, hostUpdate, loaderHostUpdate] = [
+        median(samples.rawPut),
+        median(samples.directUpdate),
+        median(samples.trivialHostUpdate),
+        median(samples.hostUpdate),
+        median(samples.loaderHostUpdate),
+    ];
+    const floor = { name: "raw HTTP PUT to the emulator", value: rawPutTime };
+    const hostFloor = { name: "trivial dynamic provider's update (a raw PUT) through the host", value: trivialHostUpdate };
+    const created = packageHost.created;
 
-    rows.push({ group: "provider operation", measure: "raw HTTP PUT (token + request)", value: rawPut, unit: "ms" });
-    rows.push({ group: "provider operation", measure: "update, provider called directly", value: directUpdate, unit: "ms", floor });
-    rows.push({ group: "provider operation", measure: "update through the dynamic-provider host (gRPC)", value: hostUpdate, unit: "ms", floor });
+    rows.push({ group: "provider operation", measure: "raw HTTP PUT (token + request)", value: rawPutTime, unit: "ms" });
+    rows.push({ group: "provider operation", measure: "update, provider called directly", value: directUpdateTime, unit: "ms", floor });
+    rows.push({
+        group: "provider operation",
+        measure: "floor: trivial dynamic provider, update (a raw PUT) through the host",
+        value: trivialHostUpdate,
+        unit: "ms",
+        floor,
+    });
+    rows.push({
+        group: "provider operation",
+        measure: "update through the host, this package",
+        value: hostUpdate,
+        unit: "ms",
+        floor: hostFloor,
+        target: "≤ 1.2 × floor",
+    });
+    rows.push({
+        group: "provider operation",
+        measure: "before: update through the host, checkout loader (d625603)",
+        value: loaderHostUpdate,
+        unit: "ms",
+        floor: hostFloor,
+    });
     return { created };
 }
 
 /**
- * What the loader adds to a deployment: a new provider host answering its first Check, with the
- * implementation bundled from a cold cache (a fresh clone) or read from a warm one, against a
- * trivial dynamic provider in the same host.
+ * What loading the provider adds to a deployment: a new provider host answering its first Check,
+ * against a trivial dynamic provider in the same host; the checkout loader of d625603 (bundle
+ * cached) for comparison.
  */
 async function benchFirstCheck(emulator: OpenTokEmulator, providerText: string) {
     const trivialProvider: pulumi.dynamic.ResourceProvider = {
@@ -173,8 +244,8 @@ async function benchFirstCheck(emulator: OpenTokEmulator, providerText: string) 
     const trivialText = (await pulumi.runtime.serializeFunction(() => trivialProvider)).text;
     const inputs = validInputs(emulator);
     const urn = "urn:pulumi:bench::opentok-archive-storage::pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget::first";
-    const firstCheck = (text: string, programDir?: string) => async () => {
-        const host = await ProviderHost.start(fastRetryEnvironment, programDir);
+    const firstCheck = (text: string) => async () => {
+        const host = await ProviderHost.start(fastRetryEnvironment);
         try {
             const checked = await host.check(urn, {}, { ...inputs, __provider: text });
             if (checked.failures.length > 0) {
@@ -184,24 +255,31 @@ async function benchFirstCheck(emulator: OpenTokEmulator, providerText: string) 
             await host.stop();
         }
     };
-    // Round-robin, as for program start. A fresh clone is a copy of providers/ with its own,
-    // empty cache, made before the clock starts.
-    const samples = { floor: [] as number[], warm: [] as number[], cold: [] as number[] };
+    // Round-robin, as for program start.
+    const samples = { floor: [] as number[], package: [] as number[], loader: [] as number[] };
     for (let i = 0; i < runs; i++) {
         samples.floor.push(await timed(1, firstCheck(trivialText)));
-        samples.warm.push(await timed(1, firstCheck(providerText)));
-        const checkout = copiedCheckout();
-        try {
-            samples.cold.push(await timed(1, firstCheck(providerText, checkout.dir)));
-        } finally {
-            checkout.remove();
-        }
+        samples.package.push(await timed(1, firstCheck(providerText)));
+        samples.loader.push(await timed(1, firstCheck(checkoutLoaderText)));
     }
-    const [floorValue, warm, cold] = [median(samples.floor), median(samples.warm), median(samples.cold)];
+    const [floorValue, ofPackage, ofLoader] = [median(samples.floor), median(samples.package), median(samples.loader)];
     const floor = { name: "new host, first Check of a trivial dynamic provider", value: floorValue };
     rows.push({ group: "provider host start", measure: "floor: new host, first Check, trivial provider", value: floorValue, unit: "ms" });
-    rows.push({ group: "provider host start", measure: "new host, first Check, bundle cached", value: warm, unit: "ms", floor });
-    rows.push({ group: "provider host start", measure: "new host, first Check, fresh clone (bundles with esbuild)", value: cold, unit: "ms", floor });
+    rows.push({
+        group: "provider host start",
+        measure: "new host, first Check, this package",
+        value: ofPackage,
+        unit: "ms",
+        floor,
+        target: "≤ 1.2 × floor",
+    });
+    rows.push({
+        group: "provider host start",
+        measure: "before: new host, first Check, checkout loader (d625603), bundle cached",
+        value: ofLoader,
+        unit: "ms",
+        floor,
+    });
 }
 
 async function benchSizes(created: { outputs: Record<string, unknown> }, providerText: string) {

@@ -1,9 +1,10 @@
 // The guardrails, as data for the policy pack (index.ts) and for tests. Each violation says
 // what is wrong and what to set instead.
 
-import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { ArchiveUploadTarget } from "@opentok-archive-storage/archive-upload-target";
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
-export const archiveTargetType = "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget";
+export const archiveTargetType = ArchiveUploadTarget.__pulumiType;
 const bucketType = "aws:s3/bucket:Bucket";
 const bucketV2Type = "aws:s3/bucketV2:BucketV2";
 const encryptionTypes = [
@@ -24,17 +25,14 @@ export const requireSseS3: ResourceValidationPolicy = {
     name: "archive-target-requires-sse-s3",
     description: 'Archive upload targets must ask OpenTok for SSE-S3 encryption (sse: "s3").',
     enforcementLevel: "mandatory",
-    validateResource: (args, reportViolation) => {
-        if (args.type !== archiveTargetType) {
-            return;
-        }
-        const sse = args.props.sse ?? "s3";
+    validateResource: validateResourceOfType(ArchiveUploadTarget, (target, args, reportViolation) => {
+        const sse = target.sse ?? "s3";
         if (sse !== "s3") {
             reportViolation(
                 `ArchiveUploadTarget ${args.name} has sse ${JSON.stringify(sse)}: OpenTok would upload archives without asking for server-side encryption. Set sse to "s3" (the default).`,
             );
         }
-    },
+    }),
 };
 
 export const requireFallback: ResourceValidationPolicy = {
@@ -45,21 +43,18 @@ export const requireFallback: ResourceValidationPolicy = {
     configSchema: {
         properties: { requiredFallback: { type: "string", enum: ["none", "opentok", "any"], default: "any" } },
     },
-    validateResource: (args, reportViolation) => {
-        if (args.type !== archiveTargetType) {
-            return;
-        }
+    validateResource: validateResourceOfType(ArchiveUploadTarget, (target, args, reportViolation) => {
         const { requiredFallback } = args.getConfig<{ requiredFallback?: string }>();
         if (requiredFallback === undefined || requiredFallback === "any") {
             return;
         }
-        if (args.props.fallback !== requiredFallback) {
+        if (target.fallback !== requiredFallback) {
             reportViolation(
-                `ArchiveUploadTarget ${args.name} has fallback ${JSON.stringify(args.props.fallback)}, but this stack's policy requires ${JSON.stringify(requiredFallback)}` +
+                `ArchiveUploadTarget ${args.name} has fallback ${JSON.stringify(target.fallback)}, but this stack's policy requires ${JSON.stringify(requiredFallback)}` +
                     (requiredFallback === "none" ? ": archives whose upload fails must not stay in the OpenTok cloud." : "."),
             );
         }
-    },
+    }),
 };
 
 export const bucketsEncryptedAndPrivate: StackValidationPolicy = {
@@ -104,7 +99,7 @@ export const openTokUserLeastPrivilege: StackValidationPolicy = {
     description: `The IAM user whose key an archive upload target uses is granted nothing beyond ${openTokActions.join(", ")}, and no managed policies.`,
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        const targets = args.resources.filter((r) => r.type === archiveTargetType);
+        const targets = args.resources.filter((r) => r.isType(ArchiveUploadTarget));
         const keys = targets.flatMap((t) => (t.propertyDependencies.accessKey ?? []).filter((r) => r.type === accessKeyType));
         const users = keys.flatMap((k) => k.propertyDependencies.user ?? []);
         for (const user of unique(users)) {

@@ -6,9 +6,10 @@
 //   delete -> DELETE (404, nothing configured, counts as success)
 //   read   -> no request: the API has no GET, so refresh returns the stored state as inputs
 //
-// Pulumi's provider host runs this module, bundled from the checkout by the loader each
-// resource stores in `__provider` (provider-loader.ts). Every version must handle state written
-// by earlier ones: `pulumi destroy` runs today's code on state written by any earlier version.
+// Pulumi's provider host runs this module, the package's `./provider` export, required by name
+// by the text each resource stores in `__provider` (provider-loader.ts). Every version must
+// handle state written by earlier ones: `pulumi destroy` runs the installed version on state
+// written by any earlier version.
 
 import type * as pulumi from "@pulumi/pulumi";
 import { ApiCredentials, deleteArchiveStorage, putArchiveStorage, RequestOptions, retryPolicyFromEnvironment, TargetBody } from "./client";

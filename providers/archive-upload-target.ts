@@ -58,6 +58,19 @@ export interface ArchiveUploadTargetArgs {
  * text written rather than closure-serialized: see provider-loader.ts.
  */
 export class ArchiveUploadTarget extends pulumi.CustomResource {
+    /**
+     * The type token, on the class as @pulumi/aws classes carry theirs: CrossGuard's
+     * `validateResourceOfType(ArchiveUploadTarget, ...)` matches resources by it.
+     */
+    static readonly __pulumiType = "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget";
+
+    /** Whether `obj` is an ArchiveUploadTarget, also one from another copy of this package. */
+    static isInstance(obj: unknown): obj is ArchiveUploadTarget {
+        return (
+            pulumi.CustomResource.isInstance(obj) && (obj as unknown as { __pulumiType?: unknown }).__pulumiType === ArchiveUploadTarget.__pulumiType
+        );
+    }
+
     declare readonly apiKey: pulumi.Output<string | undefined>;
     declare readonly apiSecret: pulumi.Output<string | undefined>;
     declare readonly applicationId: pulumi.Output<string | undefined>;
@@ -105,11 +118,6 @@ export class ArchiveUploadTarget extends pulumi.CustomResource {
             }
         }
         props.__provider = archiveUploadTargetProviderText;
-        super(
-            "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget",
-            name,
-            props,
-            pulumi.mergeOptions(opts, { additionalSecretOutputs: [...secretPropertyNames] }),
-        );
+        super(ArchiveUploadTarget.__pulumiType, name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: [...secretPropertyNames] }));
     }
 }

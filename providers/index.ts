@@ -2,7 +2,7 @@
 
 export { ArchiveUploadTarget } from "./archive-upload-target";
 export type { ArchiveUploadTargetArgs } from "./archive-upload-target";
-// The provider the resource's text in state loads (a loader of the implementation in providers/).
+// The provider the resource's text in state runs, and that text (see provider-loader.ts).
 export { archiveUploadTargetProvider, archiveUploadTargetProviderText } from "./provider-loader";
 export type { TargetState } from "./archive-upload-target-provider";
 export { ArchiveUploadTargetError, InvalidInputsError, OpenTokApiError, OpenTokUnreachableError } from "./errors";

@@ -1,47 +1,68 @@
-// What every ArchiveUploadTarget stores as `__provider`, the text Pulumi's dynamic-provider host
+// What every ArchiveUploadTarget stores as `__provider`: the text Pulumi's dynamic-provider host
 // loads (`require`s from a string, then calls its `handler()`) to run the resource's operations.
-// The host starts in the program's directory.
 //
-// The text is host-loader.js plus the implementation's directory, relative to the program's:
-// a loader, not the implementation. In the host it bundles the implementation
-// (archive-upload-target-provider.ts and what it imports) from that directory with esbuild,
-// caches the bundle under node_modules/.cache keyed by the esbuild version and every source
-// file, and hands every call to it.
+// The text requires this package's provider by package name, as Pulumi's closure serializer does
+// for a module loaded from node_modules (runtime/closure/createClosure.ts). A name, never a path:
+// state stays valid when the project moves, when a subdirectory or a pnpm store holds the
+// package, and after an upgrade (destroy and refresh run the package installed then, which reads
+// state of every earlier version). The host needs no bundler, TypeScript or writable directory.
 //
-// Why not closure-serialize the provider, as pulumi.dynamic.Resource does: every resource would
-// carry 59 KB of state (14 KB bundled and compressed), and every program run would load Pulumi's
-// closure serializer and write it. The text here is written, not serialized, so it is the same
-// whichever compiler ran the program, and holds nothing the program captured. The price: `pulumi
-// destroy` and `refresh` run the provider code of the checkout they run in, not the code the
-// resource was deployed with; every version of the provider reads state written by earlier
-// ones, which it must do anyway for `pulumi up`.
+// The host evaluates the text as a module without a file name, so `require` searches from the
+// host's working directory, the program's (and NODE_PATH). Where the host starts elsewhere (an
+// Automation API inline program's work directory) the text also searches from the
+// @pulumi/pulumi the host runs from, which is installed beside the program's packages.
 
-import * as fs from "fs";
-import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TargetState } from "./archive-upload-target-provider";
 import type { TargetInputs } from "./validation";
 
 type Provider = pulumi.dynamic.ResourceProvider<TargetInputs, TargetState>;
 
-/** The `__provider` text of a provider whose implementation is in `implementationDir`, relative to the program's directory. */
-export function providerText(implementationDir: string): string {
-    const loader = fs.readFileSync(path.join(__dirname, "host-loader.js"), "utf8");
-    return `${loader}exports.implementationDir = ${JSON.stringify(implementationDir)};\n`;
-}
+/** The package name the text requires; package.json's `name` plus its `./provider` export. */
+export const providerModule = "@opentok-archive-storage/archive-upload-target/provider";
 
-/** The provider a `__provider` text gives, loaded as the host loads it. */
-export function providerFromText(text: string): Provider {
-    const module = { exports: {} as { handler?: () => Provider } };
-    new Function("exports", "require", "module", text)(module.exports, require, module);
-    return module.exports.handler!();
-}
+/** ArchiveUploadTarget's `__provider`: the same text on every machine, in every program. */
+export const archiveUploadTargetProviderText = `"use strict";
+// ArchiveUploadTarget: runs the provider of the installed npm package, found by name.
+exports.handler = () => {
+    const request = ${JSON.stringify(providerModule)};
+    const searches = [require];
+    if (require.main) {
+        searches.push(require("module").createRequire(require.main.filename));
+    }
+    for (const search of searches) {
+        let resolved;
+        try {
+            resolved = search.resolve(request);
+        } catch {
+            continue;
+        }
+        return search(resolved).archiveUploadTargetProvider;
+    }
+    throw new Error(
+        "ArchiveUploadTarget runs its provider from the npm package ${providerModule.replace(/\/provider$/, "")}, " +
+            "which Pulumi's provider host could not find from " + process.cwd() + ". " +
+            "Install it in the program's directory (npm install ${providerModule.replace(/\/provider$/, "")}) and run pulumi there.",
+    );
+};
+`;
 
 /**
- * ArchiveUploadTarget's `__provider`: the implementation next to this file, named relative to the
- * program's directory with `/`, so the text is the same on every machine.
+ * The provider the text runs, for calling in this process. Loaded on first call: a program that
+ * only declares resources never loads the HTTP client and token libraries (about 150 ms of
+ * program start).
  */
-export const archiveUploadTargetProviderText = providerText(path.relative(process.cwd(), __dirname).split(path.sep).join("/") || ".");
+export const archiveUploadTargetProvider: Provider = {
+    check: (olds, news) => implementation().check!(olds, news),
+    diff: (id, olds, news) => implementation().diff!(id, olds, news),
+    create: (inputs) => implementation().create(inputs),
+    read: (id, props) => implementation().read!(id, props),
+    update: (id, olds, news) => implementation().update!(id, olds, news),
+    delete: (id, props) => implementation().delete!(id, props),
+};
 
-/** The provider ArchiveUploadTarget's resources run, for calling in this process. */
-export const archiveUploadTargetProvider: Provider = providerFromText(archiveUploadTargetProviderText);
+function implementation(): Provider {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded: typeof import("./archive-upload-target-provider") = require("./archive-upload-target-provider");
+    return loaded.archiveUploadTargetProvider;
+}

@@ -4,7 +4,7 @@
 
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArchiveUploadTarget, fallbackModes, FallbackMode, sseModes, SseMode } from "../providers";
+import { ArchiveUploadTarget, fallbackModes, FallbackMode, sseModes, SseMode } from "@opentok-archive-storage/archive-upload-target";
 import { archiveLifecycleRules, logLifecycleRules, Transition, transitionProblems } from "./lifecycle";
 
 export interface ArchiveStorageArgs {

@@ -2,7 +2,7 @@
 // wrong, and the command that sets it.
 
 import * as pulumi from "@pulumi/pulumi";
-import { fallbackModes, sseModes } from "../providers";
+import { fallbackModes, sseModes } from "@opentok-archive-storage/archive-upload-target";
 import type { ArchiveStorageArgs } from "./archive-storage";
 import { Transition, transitionProblems } from "./lifecycle";
 

@@ -1,8 +1,11 @@
 // The policy pack against the real program's resources (run under Pulumi's Node language host
 // with the stand-in engine), and against violating variations of them.
 
+import { ArchiveUploadTarget } from "@opentok-archive-storage/archive-upload-target";
 import * as fs from "fs";
 import * as path from "path";
+import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
     archiveBucketsAccessLogged,
@@ -47,7 +50,9 @@ function policyResources(change: (resources: Registration[]) => Registration[] =
     const registrations = change(structuredClone(programResources));
     const byUrn = new Map<string, PolicyResource>();
     for (const r of registrations) {
-        const resource = { type: r.type, name: r.name, urn: r.urn, props: r.inputs, opts: {}, dependencies: [], propertyDependencies: {} };
+        // isType as @pulumi/policy's server answers it: by the class's static __pulumiType.
+        const isType = (resourceClass: { __pulumiType?: string }) => resourceClass.__pulumiType === r.type;
+        const resource = { type: r.type, name: r.name, urn: r.urn, props: r.inputs, opts: {}, dependencies: [], propertyDependencies: {}, isType };
         byUrn.set(r.urn, resource as unknown as PolicyResource);
     }
     for (const r of registrations) {
@@ -77,7 +82,7 @@ async function violations(resources: PolicyResource[], config: Record<string, Re
                     args: unknown,
                     report: ReportViolation,
                 ) => Promise<void> | void;
-                await validate({ ...resource, getConfig, notApplicable: () => undefined, isType: () => false }, report);
+                await validate({ ...resource, getConfig, notApplicable: () => undefined }, report);
             }
         }
     }
@@ -237,10 +242,50 @@ describe("policy pack", () => {
             props: { user: "x", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
             dependencies: [user],
             propertyDependencies: { user: [user] },
+            isType: () => false,
         } as unknown as PolicyResource);
         const found = await violations(resources, prodConfig);
         expect(found.map((v) => v.message)).toEqual([
             expect.stringMatching(/admin attaches a managed policy to the OpenTok user archive-storage-prod-opentok/),
         ]);
+    });
+});
+
+describe("the typed policies, as @pulumi/policy's analyzer runs them", () => {
+    // The analyzer's own Analyze RPC handler: it skips a policy whose validateResourceOfType class
+    // has another type token before calling it, and calls isType with the class.
+    const { makeAnalyzeRpcFun } = require("@pulumi/policy/server") as {
+        makeAnalyzeRpcFun: (name: string, version: string, level: string, policies: unknown[]) => (call: unknown, callback: unknown) => Promise<void>;
+    };
+    const analyze = async (type: string, props: Record<string, unknown>) => {
+        const request = new analyzerproto.AnalyzeRequest();
+        request.setType(type);
+        request.setName("archives");
+        request.setUrn(`urn:pulumi:prod::opentok-archive-storage::${type}::archives`);
+        request.setProperties(structproto.Struct.fromJavaScript(props as Record<string, structproto.JavaScriptValue>));
+        request.setOptions(new analyzerproto.AnalyzerResourceOptions());
+        const response = await new Promise<analyzerproto.AnalyzeResponse>((resolve, reject) =>
+            makeAnalyzeRpcFun("opentok-archive-storage", "0.1.0", "mandatory", [requireSseS3])(
+                { request },
+                (error: Error | undefined, r: analyzerproto.AnalyzeResponse) => (error ? reject(error) : resolve(r)),
+            ),
+        );
+        return {
+            violations: response.getDiagnosticsList().map((d) => `${d.getPolicyname()}: ${d.getMessage()}`),
+            notApplicable: response.getNotApplicableList().map((n) => n.getReason()),
+        };
+    };
+
+    it("reports an ArchiveUploadTarget without SSE-S3, matched through validateResourceOfType(ArchiveUploadTarget)", async () => {
+        const result = await analyze(ArchiveUploadTarget.__pulumiType, { apiKey: "47000003", bucket: "b", fallback: "none", sse: "none" });
+        expect(result.violations).toEqual([expect.stringMatching(/^archive-target-requires-sse-s3: .*ArchiveUploadTarget archives has sse "none"/s)]);
+    });
+
+    it("passes one with SSE-S3, and does not apply to other types", async () => {
+        expect(await analyze(ArchiveUploadTarget.__pulumiType, { fallback: "none", sse: "s3" })).toEqual({ violations: [], notApplicable: [] });
+        expect(await analyze("aws:s3/bucket:Bucket", { sse: "none" })).toEqual({
+            violations: [],
+            notApplicable: [`Policy only applies to resources of type '${ArchiveUploadTarget.__pulumiType}'`],
+        });
     });
 });

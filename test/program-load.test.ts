@@ -74,9 +74,8 @@ describe.each([
         expect(providerText).toBe(archiveUploadTargetProviderText);
         expect(providerText).not.toContain(apiSecret);
         expect(providerText).not.toContain("program-s3-secret-Pq81Zz");
-        // The loader names the implementation's directory relative to the program's, the
-        // directory Pulumi starts the provider host in.
-        expect(providerText).toContain('exports.implementationDir = "providers";');
+        // The program imports the package by name, and the text names only the package.
+        expect(providerText).toContain('"@opentok-archive-storage/archive-upload-target/provider"');
     });
 
     it("protects every resource when the stack says so", () => {

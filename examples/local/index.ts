@@ -3,7 +3,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 // The one place the example names the provider's code (to become the package import).
-import { ArchiveUploadTarget, type SseMode, sseModes } from "../../providers";
+import { ArchiveUploadTarget, type SseMode, sseModes } from "@opentok-archive-storage/archive-upload-target";
 import { localServers } from "./local-servers";
 
 const opentok = new pulumi.Config("opentok");

@@ -32,9 +32,15 @@ export class ProviderHost {
         private readonly client: provrpc.ResourceProviderClient,
     ) {}
 
-    /** Starts a host process: one per deployment, as `pulumi` does, in the program's directory. */
-    static async start(env: NodeJS.ProcessEnv = {}, programDir = projectRoot): Promise<ProviderHost> {
-        const hostScript = path.join(projectRoot, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js");
+    /**
+     * Starts a host process: one per deployment, as `pulumi` does, in the program's directory.
+     * `hostScript` is the host of another @pulumi/pulumi installation (a consumer program's).
+     */
+    static async start(
+        env: NodeJS.ProcessEnv = {},
+        programDir = projectRoot,
+        hostScript = path.join(projectRoot, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js"),
+    ): Promise<ProviderHost> {
         // The engine address is required but never dialled by the dynamic provider host.
         const child = spawn(process.execPath, [hostScript, "127.0.0.1:1"], {
             cwd: programDir,

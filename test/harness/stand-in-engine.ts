@@ -72,6 +72,10 @@ export interface RunOptions {
     outputsFor?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
     /** Program directory; the project root by default. */
     programDir?: string;
+    /** The program, relative to programDir or absolute; the directory itself by default. */
+    program?: string;
+    /** The @pulumi/pulumi whose language host runs the program; the project's by default. */
+    pulumiDir?: string;
     project?: string;
 }
 
@@ -160,13 +164,13 @@ export async function runProgram(options: RunOptions): Promise<ProgramResult> {
         const child = spawn(
             process.execPath,
             [
-                path.join(projectRoot, "node_modules", "@pulumi", "pulumi", "cmd", "run"),
+                path.join(options.pulumiDir ?? path.join(projectRoot, "node_modules", "@pulumi", "pulumi"), "cmd", "run"),
                 `--monitor=${address}`,
                 `--engine=${address}`,
                 `--project=${project}`,
                 `--stack=${options.stack}`,
                 `--pwd=${programDir}`,
-                ".",
+                options.program ?? ".",
             ],
             {
                 cwd: programDir,
