@@ -1,12 +1,30 @@
+// `npm test`: the fast suites, run on every change. The slower end-to-end suites (package installs,
+// whole-program runs under Pulumi's language host, the local try-out) are `npm run test:integration`,
+// and the full-count reliability suites `npm run test:reliability`; CI runs all three.
 // Type-checking is `npm run typecheck` (tsc); jest transpiles only (tsconfig isolatedModules), which keeps a run fast.
+
+/** Suites of `npm run test:integration` (jest.integration.config.js), left out of `npm test`. */
+const integrationSuites = [
+    "<rootDir>/test/consumer-package.test.ts",
+    "<rootDir>/test/program-load.test.ts",
+    "<rootDir>/test/local-example.test.ts",
+    "<rootDir>/test/local-command.test.ts",
+];
+
 /** @type {import('jest').Config} */
 module.exports = {
     testEnvironment: "node",
     roots: ["<rootDir>/test"],
     testMatch: ["**/*.test.ts"],
-    testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/reliability/"],
+    // hostile-values runs with the reliability suites (jest.reliability.config.js).
+    testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/reliability/", "<rootDir>/test/hostile-values.test.ts", ...integrationSuites],
     transform: {
         "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
     },
+    // Most suites wait on child processes (provider hosts, servers) more than on the CPU: two
+    // workers finish sooner than jest's default of one on a 2-core machine.
+    maxWorkers: 2,
     testTimeout: 30000,
 };
+// For jest.integration.config.js; not enumerable, so jest does not read it as an option.
+Object.defineProperty(module.exports, "integrationSuites", { value: integrationSuites });
