@@ -1,4 +1,4 @@
-// `npm run emulator`, as the README tells users to try the resource without an OpenTok account.
+// `npm run emulator`, as docs/local.md tells users to try the resource without an OpenTok account.
 
 import { spawn } from "child_process";
 import * as path from "path";

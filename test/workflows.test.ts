@@ -1,6 +1,6 @@
 // The GitHub workflows: valid against the workflow schema (@action-validator/core), and doing
-// what the README says: previews with comments per stack, ordered deploys with prod gated,
-// recreate only for ephemeral stacks, the policy pack on every preview and up.
+// what docs/operating.md says: previews with comments per stack, ordered deploys with prod
+// gated, recreate only for ephemeral stacks, the policy pack on every preview and up.
 
 import { validateWorkflow } from "@action-validator/core";
 import * as fs from "fs";
