@@ -203,6 +203,7 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
             bucketName: archiveBucket,
             bucketArn: `arn:aws:s3:::${archiveBucket}`,
             opentokUserName: `${prefix}-opentok-user`,
+            accessKeyId: mockId(type.accessKey, `${prefix}-opentok-key-1`),
             sse: config["opentok-archive-storage:sse"],
             fallback: config["opentok-archive-storage:fallback"],
             targetId: "47000001",
