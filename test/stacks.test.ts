@@ -414,6 +414,7 @@ describe("stack settings", () => {
     ])("names the config key, what is wrong and the command that fixes it: %s", async (_case, change, message) => {
         const run = await runProgram("dev", { ...dev, "opentok:privateKey": privateKey, ...change });
         expect(run.error?.message).toMatch(message);
+        expect(run.error?.message).toMatch(/(Set|Change) it with: pulumi config set .*--stack dev/);
         expect(run.error?.message).not.toContain(apiSecret);
         expect(run.error?.message).not.toContain("stack-test");
         expect(run.resources).toHaveLength(0);
