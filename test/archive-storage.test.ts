@@ -35,6 +35,9 @@ beforeAll(async () => {
     );
 });
 
+// Lets every registration the tests started finish before jest tears the file down.
+afterAll(() => pulumi.runtime.disconnect());
+
 const resolved = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 const inputsOf = (type: string, component: string) => registered.find((r) => r.type === type && r.name.startsWith(component))!.inputs;
 
