@@ -1,4 +1,5 @@
-// The Pulumi program: reads the stack's configuration and creates its archive storage.
+// The Pulumi program: reads the stack's configuration, creates its archive storage and exports
+// the component's outputs.
 
 import * as pulumi from "@pulumi/pulumi";
 import { ArchiveStorage } from "./stacks/archive-storage";
@@ -7,10 +8,10 @@ import { readStackSettings } from "./stacks/config";
 const { protect, ...settings } = readStackSettings();
 const storage = new ArchiveStorage(`archive-storage-${pulumi.getStack()}`, settings, { protect });
 
-export const bucketName = storage.bucket.bucket;
-export const bucketArn = storage.bucket.arn;
-export const opentokUserName = storage.user.name;
-export const accessKeyId = storage.accessKey.id;
-export const sse = storage.target.sse;
-export const fallback = storage.target.fallback;
-export const targetId = storage.target.id;
+export const bucketName = storage.bucketName;
+export const bucketArn = storage.bucketArn;
+export const opentokUserName = storage.userName;
+export const accessKeyId = storage.accessKeyId;
+export const sse = storage.sse;
+export const fallback = storage.fallback;
+export const targetId = storage.targetId;

@@ -7,81 +7,129 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArchiveUploadTarget, fallbackModes, FallbackMode, sseModes, SseMode } from "@opentok-archive-storage/archive-upload-target";
 import { archiveLifecycleRules, logLifecycleRules, Transition, transitionProblems } from "./lifecycle";
 
+/** An OpenTok project: its API key and secret. */
+export interface OpenTokProjectCredentials {
+    readonly apiKey: pulumi.Input<string>;
+    /** Stored as a secret. */
+    readonly apiSecret: pulumi.Input<string>;
+    /** @default `https://api.opentok.com` */
+    readonly apiUrl?: pulumi.Input<string>;
+}
+
+/** A Vonage Video API application: its ID and private key. */
+export interface VonageApplicationCredentials {
+    readonly applicationId: pulumi.Input<string>;
+    /** The private key's PEM contents; stored as a secret. */
+    readonly privateKey: pulumi.Input<string>;
+    /** @default `https://video.api.vonage.com` */
+    readonly apiUrl?: pulumi.Input<string>;
+}
+
+/**
+ * Values that may come from another resource or stack are `pulumi.Input`s (credentials, sse,
+ * fallback, forceDestroy, verify, tags): the component only passes them on. Values that decide
+ * which resources, names and lifecycle rules exist are plain (retentionDays,
+ * noncurrentVersionDays, transitions, accessLogs, keyGeneration): the component branches on them,
+ * and checks them against S3's rules, before it registers anything.
+ */
 export interface ArchiveStorageArgs {
-    /**
-     * The project whose archives this stores: an OpenTok project (apiKey + apiSecret) or a
-     * Vonage Video API application (applicationId + privateKey).
-     */
-    opentok: {
-        apiKey?: pulumi.Input<string>;
-        apiSecret?: pulumi.Input<string>;
-        applicationId?: pulumi.Input<string>;
-        privateKey?: pulumi.Input<string>;
-        /** Default: the API of the credentials given. */
-        apiUrl?: pulumi.Input<string>;
-    };
+    /** The project whose archives this stores. */
+    readonly opentok: OpenTokProjectCredentials | VonageApplicationCredentials;
     /**
      * `"s3"`: OpenTok asks for SSE-S3. `"none"`: it asks for nothing. Either way the bucket encrypts
      * every archive with SSE-S3 by default and refuses an upload that asks for another encryption.
+     * @default "s3"
      */
-    sse: SseMode;
-    /** Where an archive goes when its upload fails: `"none"` (lost) or `"opentok"` (kept 72 h). */
-    fallback: FallbackMode;
-    /** Delete archives this many days after upload; undefined keeps them. */
-    retentionDays?: number;
+    readonly sse?: pulumi.Input<SseMode>;
+    /** Where an archive goes when its upload fails: `"none"` (lost) or `"opentok"` (kept 72 h). No default: a choice to make. */
+    readonly fallback: pulumi.Input<FallbackMode>;
+    /**
+     * Delete archives this many days after upload (a whole number, at least 1).
+     * @default undefined: archives are kept until deleted
+     */
+    readonly retentionDays?: number;
     /**
      * The bucket is versioned: an overwritten or deleted archive's previous version is kept this many
-     * days, then removed. Default 30.
+     * days, then removed.
+     * @default 30
      */
-    noncurrentVersionDays?: number;
+    readonly noncurrentVersionDays?: number;
     /**
      * Move archives to cheaper storage classes this many days after upload, in order (e.g.
-     * `[{storageClass: "GLACIER_IR", days: 90}]`). Checked against S3's rules before anything is created.
+     * `[{storageClass: "GLACIER_IR", days: 90}]`). Checked against S3's rules before anything is registered.
+     * @default []
      */
-    transitions?: Transition[];
+    readonly transitions?: readonly Transition[];
     /**
      * Write S3 server access logs of the archive bucket (who read, wrote or deleted what) to a log
-     * bucket this component creates, kept `retentionDays` days. Default: no logs.
+     * bucket this component creates, kept `retentionDays` days (default 365).
+     * @default undefined: no access logs, no log bucket
      */
-    accessLogs?: { retentionDays: number };
-    /** Let `pulumi destroy` delete a bucket that still holds archives. For throwaway environments only. */
-    forceDestroy: boolean;
+    readonly accessLogs?: { readonly retentionDays?: number };
+    /**
+     * Let `pulumi destroy` delete buckets that still hold archives or logs. For throwaway environments only.
+     * @default false
+     */
+    readonly forceDestroy?: pulumi.Input<boolean>;
     /**
      * Bump to rotate the access key: a new key is created, the target moves to it, and only then
-     * is the old key deleted.
+     * is the old key deleted. It is part of the key's resource name, hence plain.
+     * @default 1
      */
-    keyGeneration: number;
+    readonly keyGeneration?: number;
     /**
      * Before the target is set, upload a probe (one single-part and one multipart upload) with the
-     * new key, and fail if S3 refuses either or does not confirm the encryption. Default true.
+     * new key, and fail if S3 refuses either or does not confirm the encryption.
+     * @default true
      */
-    verify?: boolean;
-    /** Tags on every AWS resource. */
-    tags?: Record<string, string>;
+    readonly verify?: pulumi.Input<boolean>;
+    /**
+     * Tags on every AWS resource that takes tags.
+     * @default no tags
+     */
+    readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+const defaultSse: SseMode = "s3";
 const defaultNoncurrentVersionDays = 30;
+const defaultAccessLogRetentionDays = 365;
+const defaultKeyGeneration = 1;
 
 /** Where server access logs land in the log bucket; the logging service may write nowhere else. */
 const accessLogPrefix = "logs/";
 
 export class ArchiveStorage extends pulumi.ComponentResource {
+    /** The versioned, SSE-S3 archive bucket. */
     readonly bucket: aws.s3.Bucket;
     /** The bucket that receives the archive bucket's server access logs, when `accessLogs` is set. */
     readonly logBucket?: aws.s3.Bucket;
+    /** The IAM user OpenTok uploads as. */
     readonly user: aws.iam.User;
+    /** The user's access key; its secret goes only to the target, as a secret. */
     readonly accessKey: aws.iam.AccessKey;
     readonly target: ArchiveUploadTarget;
+
+    readonly bucketName: pulumi.Output<string>;
+    readonly bucketArn: pulumi.Output<string>;
+    /** Set when `accessLogs` is. */
+    readonly logBucketName?: pulumi.Output<string>;
+    readonly userName: pulumi.Output<string>;
+    readonly accessKeyId: pulumi.Output<string>;
+    /** What the target tells OpenTok to ask S3 for. */
+    readonly sse: pulumi.Output<SseMode | undefined>;
+    readonly fallback: pulumi.Output<FallbackMode>;
+    /** The target's ID: the project's API key or application ID. */
+    readonly targetId: pulumi.Output<string>;
 
     constructor(name: string, args: ArchiveStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         validateArgs(args);
         super("opentok-archive-storage:index:ArchiveStorage", name, {}, opts);
         const parent = { parent: this };
-        const tags = args.tags;
+        const { tags, forceDestroy = false } = args;
 
         // forceDestroy empties a versioned bucket too: every version and delete marker
         // (terraform-provider-aws, internal/service/s3 emptyBucket, which @pulumi/aws runs).
-        this.bucket = new aws.s3.Bucket(`${name}-archives`, { forceDestroy: args.forceDestroy, tags }, parent);
+        this.bucket = new aws.s3.Bucket(`${name}-archives`, { forceDestroy, tags }, parent);
         const bucketName = this.bucket.bucket;
         const { encryption, publicAccessBlock, ownership } = lockDown(`${name}-archives`, bucketName, parent);
         const bucketPolicy = new aws.s3.BucketPolicy(
@@ -117,10 +165,10 @@ export class ArchiveStorage extends pulumi.ComponentResource {
         );
         // The generation is in the name: a new name is a new key, created before the target moves
         // to it; the old name's key is deleted at the end of the deployment, after the move.
-        this.accessKey = new aws.iam.AccessKey(`${name}-opentok-key-${args.keyGeneration}`, { user: this.user.name }, parent);
+        this.accessKey = new aws.iam.AccessKey(`${name}-opentok-key-${args.keyGeneration ?? defaultKeyGeneration}`, { user: this.user.name }, parent);
 
         if (args.accessLogs !== undefined) {
-            this.logBucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: args.forceDestroy, tags }, parent);
+            this.logBucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy, tags }, parent);
             const logBucketName = this.logBucket.bucket;
             const logLockDown = lockDown(`${name}-access-logs`, logBucketName, parent);
             // The account that owns the IAM user owns the buckets (one provider); its ARN carries the
@@ -133,7 +181,7 @@ export class ArchiveStorage extends pulumi.ComponentResource {
             );
             new aws.s3.BucketLifecycleConfiguration(
                 `${name}-access-logs-lifecycle`,
-                { bucket: logBucketName, rules: logLifecycleRules(args.accessLogs.retentionDays) },
+                { bucket: logBucketName, rules: logLifecycleRules(args.accessLogs.retentionDays ?? defaultAccessLogRetentionDays) },
                 parent,
             );
             new aws.s3.BucketLogging(
@@ -157,7 +205,7 @@ export class ArchiveStorage extends pulumi.ComponentResource {
                 bucket: bucketName,
                 accessKey: this.accessKey.id,
                 secretKey: this.accessKey.secret,
-                sse: args.sse,
+                sse: args.sse ?? defaultSse,
                 fallback: args.fallback,
                 verify: args.verify ?? true,
             },
@@ -166,35 +214,56 @@ export class ArchiveStorage extends pulumi.ComponentResource {
             { ...parent, dependsOn: [uploadPolicy, encryption, publicAccessBlock, ownership, bucketPolicy, versioning] },
         );
 
-        this.registerOutputs({ bucket: this.bucket, logBucket: this.logBucket, user: this.user, target: this.target });
+        this.bucketName = bucketName;
+        this.bucketArn = this.bucket.arn;
+        this.logBucketName = this.logBucket?.bucket;
+        this.userName = this.user.name;
+        this.accessKeyId = this.accessKey.id;
+        this.sse = this.target.sse;
+        this.fallback = this.target.fallback;
+        this.targetId = this.target.id;
+
+        this.registerOutputs({
+            bucket: this.bucket,
+            logBucket: this.logBucket,
+            user: this.user,
+            accessKey: this.accessKey,
+            target: this.target,
+            bucketName: this.bucketName,
+            bucketArn: this.bucketArn,
+            logBucketName: this.logBucketName,
+            userName: this.userName,
+            accessKeyId: this.accessKeyId,
+            sse: this.sse,
+            fallback: this.fallback,
+            targetId: this.targetId,
+        });
     }
 }
 
+/** Refuses bad arguments before anything is registered, so that nothing is half-built. */
 function validateArgs(args: ArchiveStorageArgs) {
-    if (!(sseModes as readonly string[]).includes(args.sse)) {
-        throw new Error(`ArchiveStorage: sse must be one of ${sseModes.join(", ")}, but was ${JSON.stringify(args.sse)}`);
-    }
-    if (!(fallbackModes as readonly string[]).includes(args.fallback)) {
-        throw new Error(`ArchiveStorage: fallback must be one of ${fallbackModes.join(", ")}, but was ${JSON.stringify(args.fallback)}`);
-    }
-    if (args.retentionDays !== undefined && !(Number.isInteger(args.retentionDays) && args.retentionDays >= 1)) {
-        throw new Error(`ArchiveStorage: retentionDays must be a whole number of days, at least 1, but was ${JSON.stringify(args.retentionDays)}`);
-    }
-    if (args.noncurrentVersionDays !== undefined && !(Number.isInteger(args.noncurrentVersionDays) && args.noncurrentVersionDays >= 1)) {
-        throw new Error(
-            `ArchiveStorage: noncurrentVersionDays must be a whole number of days, at least 1, but was ${JSON.stringify(args.noncurrentVersionDays)}`,
-        );
-    }
-    const transitionErrors = transitionProblems(args.transitions ?? [], args.retentionDays);
-    if (transitionErrors.length > 0) {
-        throw new Error(`ArchiveStorage: ${transitionErrors.join("; ")}`);
-    }
-    const logDays = args.accessLogs?.retentionDays;
-    if (args.accessLogs !== undefined && !(Number.isInteger(logDays) && logDays! >= 1)) {
-        throw new Error(`ArchiveStorage: accessLogs.retentionDays must be a whole number of days, at least 1, but was ${JSON.stringify(logDays)}`);
-    }
-    if (!(Number.isInteger(args.keyGeneration) && args.keyGeneration >= 1)) {
-        throw new Error(`ArchiveStorage: keyGeneration must be a whole number, at least 1, but was ${JSON.stringify(args.keyGeneration)}`);
+    const problems: string[] = [];
+    const oneOf = (property: string, value: unknown, allowed: readonly string[]) => {
+        // An Output or a Promise is checked by the target's own check, at preview.
+        if (value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise) && !allowed.includes(value as string)) {
+            problems.push(`${property} must be one of ${allowed.join(", ")}, but was ${JSON.stringify(value)}`);
+        }
+    };
+    const wholeNumber = (property: string, value: number | undefined) => {
+        if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+            problems.push(`${property} must be a whole number, at least 1, but was ${JSON.stringify(value)}`);
+        }
+    };
+    oneOf("sse", args.sse, sseModes);
+    oneOf("fallback", args.fallback, fallbackModes);
+    wholeNumber("retentionDays", args.retentionDays);
+    wholeNumber("noncurrentVersionDays", args.noncurrentVersionDays);
+    problems.push(...transitionProblems(args.transitions ?? [], args.retentionDays));
+    wholeNumber("accessLogs.retentionDays", args.accessLogs?.retentionDays);
+    wholeNumber("keyGeneration", args.keyGeneration);
+    if (problems.length > 0) {
+        throw new Error(`ArchiveStorage: ${problems.join("; ")}`);
     }
 }
 

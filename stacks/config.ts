@@ -1,5 +1,6 @@
-// Reads and validates the stack's configuration. Every error names the config key, what was
-// wrong, and the command that sets it.
+// Reads the stack's configuration with pulumi.Config's own checks (allowedValues, getNumber's
+// min, getBoolean, getObject). Pulumi's errors name the key and the value; each is rethrown with
+// what the key must be and the command that sets it, which Pulumi's messages lack.
 
 import * as pulumi from "@pulumi/pulumi";
 import { fallbackModes, sseModes } from "@opentok-archive-storage/archive-upload-target";
@@ -9,136 +10,134 @@ import { Transition, transitionProblems } from "./lifecycle";
 /** The settings namespace of this project (its name in Pulumi.yaml). */
 export const projectNamespace = "opentok-archive-storage";
 
-export interface StackSettings extends ArchiveStorageArgs {
+export type StackSettings = ArchiveStorageArgs & {
     /** Protect every resource from `pulumi destroy` and from replacement. */
-    protect: boolean;
-}
+    readonly protect: boolean;
+};
 
+/** Leaves unset keys undefined: ArchiveStorage holds the defaults (its `@default`s). */
 export function readStackSettings(): StackSettings {
+    const stack = pulumi.getStack();
     const opentok = new pulumi.Config("opentok");
     const project = new pulumi.Config(projectNamespace);
-    const stack = pulumi.getStack();
-    const setWith = (key: string, value: string, secret = false) => `pulumi config set${secret ? " --secret" : ""} ${key} ${value} --stack ${stack}`;
+
+    const setWith = (fullKey: string, value: string, secret = false) =>
+        `pulumi config set${secret ? " --secret" : ""} ${fullKey} ${value} --stack ${stack}`;
+    /**
+     * Runs `read`; a Pulumi config error is rethrown saying what `key` must be and how to set it.
+     * Secrets are read without value checks, so their only error is Missing, which holds no value.
+     */
+    const explained = <T>(config: pulumi.Config, key: string, mustBe: string, command: string, read: () => T): T => {
+        try {
+            return read();
+        } catch (error) {
+            if (!pulumi.RunError.isInstance(error)) {
+                throw error;
+            }
+            // The first line names key and value; a Missing error's second line suggests a
+            // command without the stack, replaced by ours.
+            const what = (error as Error).message.split("\n")[0];
+            throw new pulumi.RunError(`${what}: ${config.name}:${key} must be ${mustBe}. Set it with: ${command}`);
+        }
+    };
+    const wholeNumber = (key: string, mustBe: string, example: number) =>
+        explained(project, key, `a whole number of at least 1 (${mustBe})`, setWith(`${project.name}:${key}`, String(example)), () => {
+            const value = project.getNumber(key, { min: 1 });
+            // getNumber takes what parseFloat takes ("7.5", "30days"): refuse all but digits.
+            project.get(key, { pattern: /^\d+$/ });
+            return value;
+        });
+    const flag = (key: string, mustBe: string, example: boolean) =>
+        explained(project, key, `true or false (${mustBe})`, setWith(`${project.name}:${key}`, String(example)), () => project.getBoolean(key));
 
     const apiUrl = opentok.get("apiUrl");
     const applicationId = opentok.get("applicationId");
-    let credentials: StackSettings["opentok"];
-    if (applicationId) {
-        // A Vonage Video API application.
-        const privateKey = opentok.getSecret("privateKey");
-        if (privateKey === undefined) {
-            throw new pulumi.RunError(
-                `Missing required configuration opentok:privateKey (the private key of Vonage application ${applicationId}). Set it with: pulumi config set --secret opentok:privateKey --stack ${stack} < private.key`,
-            );
-        }
-        credentials = { applicationId, privateKey, apiUrl };
-    } else {
-        const apiKey = opentok.get("apiKey");
-        if (!apiKey) {
-            throw new pulumi.RunError(
-                `Missing required configuration opentok:apiKey (the OpenTok project's API key), or opentok:applicationId for a Vonage Video API application. Set it with: ${setWith("opentok:apiKey", "<apiKey>")}`,
-            );
-        }
-        const apiSecret = opentok.getSecret("apiSecret");
-        if (apiSecret === undefined) {
-            throw new pulumi.RunError(
-                `Missing required configuration opentok:apiSecret (the OpenTok project's API secret). Set it with: ${setWith("opentok:apiSecret", "<apiSecret>", true)}`,
-            );
-        }
-        credentials = { apiKey, apiSecret, apiUrl };
-    }
+    const credentials: ArchiveStorageArgs["opentok"] = applicationId
+        ? {
+              applicationId,
+              privateKey: explained(
+                  opentok,
+                  "privateKey",
+                  `the private key of Vonage application ${applicationId}`,
+                  `pulumi config set --secret opentok:privateKey --stack ${stack} < private.key`,
+                  () => opentok.requireSecret("privateKey"),
+              ),
+              apiUrl,
+          }
+        : {
+              apiKey: explained(
+                  opentok,
+                  "apiKey",
+                  "the OpenTok project's API key (or set opentok:applicationId for a Vonage Video API application)",
+                  setWith("opentok:apiKey", "<apiKey>"),
+                  () => opentok.require("apiKey"),
+              ),
+              apiSecret: explained(opentok, "apiSecret", "the OpenTok project's API secret", setWith("opentok:apiSecret", "<apiSecret>", true), () =>
+                  opentok.requireSecret("apiSecret"),
+              ),
+              apiUrl,
+          };
 
-    const oneOf = <T extends string>(key: string, allowed: readonly T[], fallbackValue?: T): T => {
-        const value = project.get(key) ?? fallbackValue;
-        if (value === undefined) {
-            throw new pulumi.RunError(
-                `Missing required configuration ${projectNamespace}:${key}; allowed values are ${allowed.join(", ")}. Set it with: ${setWith(`${projectNamespace}:${key}`, allowed[0]!)}`,
-            );
-        }
-        if (!(allowed as readonly string[]).includes(value)) {
-            throw new pulumi.RunError(
-                `Configuration ${projectNamespace}:${key} must be one of ${allowed.join(", ")}, but is ${JSON.stringify(value)}.`,
-            );
-        }
-        return value as T;
-    };
-    const wholeNumber = (key: string, min: number): number | undefined => {
-        const raw = project.get(key);
-        if (raw === undefined || raw === "") {
-            return undefined;
-        }
-        const value = Number(raw);
-        if (!Number.isInteger(value) || value < min) {
-            throw new pulumi.RunError(
-                `Configuration ${projectNamespace}:${key} must be a whole number of at least ${min}, but is ${JSON.stringify(raw)}.`,
-            );
-        }
-        return value;
-    };
-    const flag = (key: string, fallbackValue = false): boolean => {
-        const raw = project.get(key);
-        if (raw === undefined || raw === "") {
-            return fallbackValue;
-        }
-        if (raw !== "true" && raw !== "false") {
-            throw new pulumi.RunError(`Configuration ${projectNamespace}:${key} must be true or false, but is ${JSON.stringify(raw)}.`);
-        }
-        return raw === "true";
-    };
-
-    // A list in the stack file, e.g. [{storageClass: GLACIER_IR, days: 90}]; days may be a number
-    // or a numeric string (`pulumi config set --path` writes either). S3's rules are checked by
-    // ArchiveStorage, before any resource is registered.
-    const transitionList = (key: string, retentionDays: number | undefined): Transition[] => {
-        const raw = project.get(key);
-        if (raw === undefined || raw === "") {
-            return [];
-        }
-        let value: unknown;
-        try {
-            value = JSON.parse(raw);
-        } catch {
-            value = undefined;
-        }
-        const wellFormed =
-            Array.isArray(value) &&
-            value.every(
-                (t) =>
-                    typeof t === "object" &&
-                    t !== null &&
-                    typeof t.storageClass === "string" &&
-                    (typeof t.days === "number" || (typeof t.days === "string" && /^\d+$/.test(t.days))),
-            );
-        if (!wellFormed) {
-            throw new pulumi.RunError(
-                `Configuration ${projectNamespace}:${key} must be a list of {storageClass, days}, e.g. [{"storageClass":"GLACIER_IR","days":90}], but is ${raw}. Set it with: pulumi config set --path '${projectNamespace}:${key}[0].storageClass' GLACIER_IR --stack ${stack} and the same with [0].days`,
-            );
-        }
-        const transitions = (value as { storageClass: string; days: number | string }[]).map((t) => ({
-            storageClass: t.storageClass as Transition["storageClass"],
-            days: Number(t.days),
-        }));
-        const problems = transitionProblems(transitions, retentionDays);
-        if (problems.length > 0) {
-            throw new pulumi.RunError(`Configuration ${problems.map((p) => `${projectNamespace}:${p}`).join("; ")}.`);
-        }
-        return transitions;
-    };
-    const retentionDays = wholeNumber("retentionDays", 1);
-    const accessLogRetentionDays = wholeNumber("accessLogRetentionDays", 1) ?? 365;
-
+    const retentionDays = wholeNumber("retentionDays", "days archives are kept", 30);
+    const accessLogRetentionDays = wholeNumber("accessLogRetentionDays", "days access logs are kept", 365);
     return {
         opentok: credentials,
-        sse: oneOf("sse", sseModes, "s3"),
-        fallback: oneOf("fallback", fallbackModes),
+        sse: explained(project, "sse", `one of ${sseModes.join(", ")}`, setWith(`${project.name}:sse`, "s3"), () =>
+            project.get("sse", { allowedValues: [...sseModes] }),
+        ),
+        fallback: explained(project, "fallback", `one of ${fallbackModes.join(", ")}`, setWith(`${project.name}:fallback`, "none"), () =>
+            project.require("fallback", { allowedValues: [...fallbackModes] }),
+        ),
         retentionDays,
-        noncurrentVersionDays: wholeNumber("noncurrentVersionDays", 1),
-        transitions: transitionList("transitions", retentionDays),
-        accessLogs: flag("accessLogs") ? { retentionDays: accessLogRetentionDays } : undefined,
-        forceDestroy: flag("forceDestroy"),
-        verify: flag("verify", true),
-        protect: flag("protect"),
-        keyGeneration: wholeNumber("keyGeneration", 1) ?? 1,
+        noncurrentVersionDays: wholeNumber("noncurrentVersionDays", "days previous versions are kept", 30),
+        transitions: readTransitions(project, stack, retentionDays),
+        accessLogs: flag("accessLogs", "write S3 server access logs", true) ? { retentionDays: accessLogRetentionDays } : undefined,
+        forceDestroy: flag("forceDestroy", "let destroy delete buckets that hold archives", false),
+        verify: flag("verify", "probe the bucket with the new key before setting the target", true),
+        protect: flag("protect", "protect every resource", true) ?? false,
+        keyGeneration: wholeNumber("keyGeneration", "the access key's generation", 2),
         tags: { project: projectNamespace, environment: stack, "managed-by": "pulumi" },
     };
+}
+
+/**
+ * A list in the stack file, e.g. [{storageClass: GLACIER_IR, days: 90}]; days may be a number or a
+ * numeric string (`pulumi config set --path` writes either). getObject parses but does not check
+ * the shape; S3's rules are checked here too, so that the error names the config key.
+ */
+function readTransitions(project: pulumi.Config, stack: string, retentionDays: number | undefined): Transition[] | undefined {
+    const key = `${project.name}:transitions`;
+    const setWith = `pulumi config set --path '${key}[0].storageClass' GLACIER_IR --stack ${stack} and the same with [0].days`;
+    let value: unknown;
+    try {
+        value = project.getObject<unknown>("transitions");
+    } catch (error) {
+        throw new pulumi.RunError(`${(error as Error).message}: ${key} must be a list of {storageClass, days}. Set it with: ${setWith}`);
+    }
+    if (value === undefined) {
+        return undefined;
+    }
+    const wellFormed =
+        Array.isArray(value) &&
+        value.every(
+            (t) =>
+                typeof t === "object" &&
+                t !== null &&
+                typeof t.storageClass === "string" &&
+                (typeof t.days === "number" || (typeof t.days === "string" && /^\d+$/.test(t.days))),
+        );
+    if (!wellFormed) {
+        throw new pulumi.RunError(
+            `Configuration '${key}' value '${JSON.stringify(value)}' is not a list of {storageClass, days}: ${key} must be a list of {storageClass, days}, e.g. [{"storageClass":"GLACIER_IR","days":90}]. Set it with: ${setWith}`,
+        );
+    }
+    const transitions = (value as { storageClass: string; days: number | string }[]).map((t) => ({
+        storageClass: t.storageClass as Transition["storageClass"],
+        days: Number(t.days),
+    }));
+    const problems = transitionProblems(transitions, retentionDays);
+    if (problems.length > 0) {
+        throw new pulumi.RunError(`Configuration ${problems.map((p) => `${project.name}:${p}`).join("; ")}. Change it with: ${setWith}`);
+    }
+    return transitions;
 }

@@ -78,6 +78,37 @@ describe.each([
         expect(providerText).toContain('"@opentok-archive-storage/archive-upload-target/provider"');
     });
 
+    it("registers the component's children and outputs, and exports them as the stack's outputs, holding no secret", () => {
+        const component = byType("opentok-archive-storage:index:ArchiveStorage");
+        const stack = byType("pulumi:pulumi:Stack");
+        const prefix = "archive-storage-staging";
+        expect(result.registeredOutputs[component.urn]).toEqual({
+            bucket: `${prefix}-archives-id`,
+            user: `${prefix}-opentok-id`,
+            accessKey: `${prefix}-opentok-key-1-id`,
+            target: `${prefix}-target-id`,
+            bucketName: `${prefix}-archives-x1`,
+            bucketArn: `arn:aws:s3:::${prefix}-archives-x1`,
+            userName: `${prefix}-opentok-user`,
+            accessKeyId: `${prefix}-opentok-key-1-id`,
+            sse: "s3",
+            fallback: "none",
+            targetId: `${prefix}-target-id`,
+        });
+        expect(result.registeredOutputs[stack.urn]).toEqual({
+            bucketName: `${prefix}-archives-x1`,
+            bucketArn: `arn:aws:s3:::${prefix}-archives-x1`,
+            opentokUserName: `${prefix}-opentok-user`,
+            accessKeyId: `${prefix}-opentok-key-1-id`,
+            sse: "s3",
+            fallback: "none",
+            targetId: `${prefix}-target-id`,
+        });
+        const everyOutput = JSON.stringify(result.registeredOutputs);
+        expect(everyOutput).not.toContain("program-s3-secret-Pq81Zz");
+        expect(everyOutput).not.toContain(apiSecret);
+    });
+
     it("protects every resource when the stack says so", () => {
         expect(result.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.protect).map((r) => r.name)).toEqual([]);
     });

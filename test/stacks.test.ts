@@ -203,6 +203,7 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
             bucketName: archiveBucket,
             bucketArn: `arn:aws:s3:::${archiveBucket}`,
             opentokUserName: `${prefix}-opentok-user`,
+            accessKeyId: mockId(type.accessKey, `${prefix}-opentok-key-1`),
             sse: config["opentok-archive-storage:sse"],
             fallback: config["opentok-archive-storage:fallback"],
             targetId: "47000001",
@@ -217,6 +218,21 @@ describe("stack settings", () => {
         const prod = stackConfig("prod");
         expect(prod["opentok-archive-storage:protect"]).toBe("true");
         expect(prod["opentok-archive-storage:forceDestroy"]).toBe("false");
+    });
+
+    it("with only the credentials and fallback set, takes ArchiveStorage's defaults", async () => {
+        const run = await runProgram("dev", { ...credentials, "opentok-archive-storage:fallback": "none" });
+        expect(run.error).toBeUndefined();
+        expect(run.resources.map((r) => r.name)).not.toContain("archive-storage-dev-access-logs");
+        expect(only(run, type.accessKey).name).toBe("archive-storage-dev-opentok-key-1");
+        expect(only(run, type.bucket).inputs.forceDestroy).toBe(false);
+        expect(only(run, type.target).inputs).toMatchObject({ sse: "s3", fallback: "none", verify: true });
+        expect(only(run, type.lifecycle).inputs.rules).toEqual([
+            { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+            { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30 } },
+            { id: "remove-expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } },
+        ]);
+        expect(run.resources.every((r) => !r.protect)).toBe(true);
     });
 
     it("with sse none, keeps the bucket policy and default encryption, and tells OpenTok to ask for nothing", async () => {
@@ -296,65 +312,111 @@ describe("stack settings", () => {
         expect(target.apiKey).toBeUndefined();
     });
 
+    const privateKey = "-----BEGIN PRIVATE KEY-----\nstack-test\n-----END PRIVATE KEY-----\n";
+    const key = "opentok-archive-storage";
+    // Pulumi's own message (key and value), then what the key must be and the command that sets it.
     it.each([
         [
-            "opentok:privateKey",
-            { "opentok:apiKey": undefined, "opentok:applicationId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee" },
-            /Missing required configuration opentok:privateKey.*--secret opentok:privateKey/,
+            "opentok:privateKey missing",
+            { "opentok:apiKey": undefined, "opentok:applicationId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "opentok:privateKey": undefined },
+            /^Missing required configuration variable 'opentok:privateKey': .*must be the private key of Vonage application aaaaaaaa-.*Set it with: pulumi config set --secret opentok:privateKey --stack dev < private\.key$/,
         ],
         [
-            "opentok:apiKey",
+            "opentok:apiKey missing",
             { "opentok:apiKey": undefined },
-            /Missing required configuration opentok:apiKey.*pulumi config set opentok:apiKey <apiKey> --stack dev/,
+            /^Missing required configuration variable 'opentok:apiKey': .*or set opentok:applicationId.*Set it with: pulumi config set opentok:apiKey <apiKey> --stack dev$/,
         ],
         [
-            "opentok:apiSecret",
+            "opentok:apiSecret missing",
             { "opentok:apiSecret": undefined },
-            /Missing required configuration opentok:apiSecret.*pulumi config set --secret opentok:apiSecret/,
-        ],
-        ["sse", { "opentok-archive-storage:sse": "kms" }, /opentok-archive-storage:sse must be one of s3, none, but is "kms"/],
-        ["fallback", { "opentok-archive-storage:fallback": undefined }, /Missing required configuration opentok-archive-storage:fallback/],
-        [
-            "retentionDays",
-            { "opentok-archive-storage:retentionDays": "0" },
-            /opentok-archive-storage:retentionDays must be a whole number of at least 1/,
-        ],
-        ["forceDestroy", { "opentok-archive-storage:forceDestroy": "yes" }, /opentok-archive-storage:forceDestroy must be true or false/],
-        ["verify", { "opentok-archive-storage:verify": "off" }, /opentok-archive-storage:verify must be true or false, but is "off"/],
-        [
-            "noncurrentVersionDays",
-            { "opentok-archive-storage:noncurrentVersionDays": "0" },
-            /opentok-archive-storage:noncurrentVersionDays must be a whole number of at least 1, but is "0"/,
-        ],
-        ["accessLogs", { "opentok-archive-storage:accessLogs": "yes" }, /opentok-archive-storage:accessLogs must be true or false, but is "yes"/],
-        [
-            "accessLogRetentionDays",
-            { "opentok-archive-storage:accessLogRetentionDays": "a year" },
-            /opentok-archive-storage:accessLogRetentionDays must be a whole number of at least 1, but is "a year"/,
+            /^Missing required configuration variable 'opentok:apiSecret': .*Set it with: pulumi config set --secret opentok:apiSecret <apiSecret> --stack dev$/,
         ],
         [
-            "transitions (not a list)",
-            { "opentok-archive-storage:transitions": '{"storageClass":"GLACIER"}' },
+            "sse not a mode",
+            { [`${key}:sse`]: "kms" },
+            /^Configuration 'opentok-archive-storage:sse' value 'kms' is not a legal enum value .*: opentok-archive-storage:sse must be one of s3, none\. Set it with: pulumi config set opentok-archive-storage:sse s3 --stack dev$/,
+        ],
+        [
+            "fallback missing",
+            { [`${key}:fallback`]: undefined },
+            /^Missing required configuration variable 'opentok-archive-storage:fallback': .*must be one of none, opentok, vonage\. Set it with: pulumi config set opentok-archive-storage:fallback none --stack dev$/,
+        ],
+        [
+            "retentionDays 0",
+            { [`${key}:retentionDays`]: "0" },
+            /^Configuration 'opentok-archive-storage:retentionDays' value '0' is outside of the legal range \(min 1, inclusive\): .*must be a whole number of at least 1 \(days archives are kept\)\. Set it with: pulumi config set opentok-archive-storage:retentionDays 30 --stack dev$/,
+        ],
+        [
+            "retentionDays a fraction",
+            { [`${key}:retentionDays`]: "7.5" },
+            /^Configuration 'opentok-archive-storage:retentionDays' value '7\.5' does not match .*: .*must be a whole number of at least 1/,
+        ],
+        [
+            "keyGeneration with trailing text (parseFloat would take 2)",
+            { [`${key}:keyGeneration`]: "2nd" },
+            /^Configuration 'opentok-archive-storage:keyGeneration' value '2nd' does not match .*must be a whole number of at least 1 \(the access key's generation\)/,
+        ],
+        [
+            "forceDestroy not a boolean",
+            { [`${key}:forceDestroy`]: "yes" },
+            /^Configuration 'opentok-archive-storage:forceDestroy' value 'yes' is not a valid boolean: .*must be true or false .*Set it with: pulumi config set opentok-archive-storage:forceDestroy false --stack dev$/,
+        ],
+        [
+            "verify not a boolean",
+            { [`${key}:verify`]: "off" },
+            /^Configuration 'opentok-archive-storage:verify' value 'off' is not a valid boolean: .*must be true or false/,
+        ],
+        [
+            "protect not a boolean",
+            { [`${key}:protect`]: "always" },
+            /^Configuration 'opentok-archive-storage:protect' value 'always' is not a valid boolean/,
+        ],
+        [
+            "noncurrentVersionDays 0",
+            { [`${key}:noncurrentVersionDays`]: "0" },
+            /^Configuration 'opentok-archive-storage:noncurrentVersionDays' value '0' is outside of the legal range .*must be a whole number of at least 1/,
+        ],
+        [
+            "accessLogs not a boolean",
+            { [`${key}:accessLogs`]: "yes" },
+            /^Configuration 'opentok-archive-storage:accessLogs' value 'yes' is not a valid boolean/,
+        ],
+        [
+            "accessLogRetentionDays not a number",
+            { [`${key}:accessLogRetentionDays`]: "a year" },
+            /^Configuration 'opentok-archive-storage:accessLogRetentionDays' value 'a year' is not a valid number: .*must be a whole number of at least 1 \(days access logs are kept\)/,
+        ],
+        [
+            "transitions not JSON",
+            { [`${key}:transitions`]: "GLACIER after 90 days" },
+            /^Configuration 'opentok-archive-storage:transitions' value 'GLACIER after 90 days' is not a valid JSON object: .*must be a list of \{storageClass, days\}.*pulumi config set --path/,
+        ],
+        [
+            "transitions not a list",
+            { [`${key}:transitions`]: '{"storageClass":"GLACIER"}' },
             /opentok-archive-storage:transitions must be a list of \{storageClass, days\}.*pulumi config set --path/,
         ],
         [
-            "transitions (an unknown class)",
-            { "opentok-archive-storage:transitions": '[{"storageClass":"GLACIER_DEEP","days":90}]' },
-            /opentok-archive-storage:transitions\[0\]\.storageClass must be one of STANDARD_IA, INTELLIGENT_TIERING, ONEZONE_IA, GLACIER_IR, GLACIER, DEEP_ARCHIVE, but was "GLACIER_DEEP"/,
+            "transitions naming an unknown class",
+            { [`${key}:transitions`]: '[{"storageClass":"GLACIER_DEEP","days":90}]' },
+            /opentok-archive-storage:transitions\[0\]\.storageClass must be one of STANDARD_IA, INTELLIGENT_TIERING, ONEZONE_IA, GLACIER_IR, GLACIER, DEEP_ARCHIVE, but was "GLACIER_DEEP".*pulumi config set --path/,
         ],
         [
-            "transitions (STANDARD_IA too early)",
-            { "opentok-archive-storage:transitions": '[{"storageClass":"STANDARD_IA","days":7}]' },
+            "transitions moving to STANDARD_IA too early",
+            { [`${key}:transitions`]: '[{"storageClass":"STANDARD_IA","days":7}]' },
             /opentok-archive-storage:transitions\[0\]\.days must be a whole number of at least 30 for STANDARD_IA, but was 7/,
         ],
         [
-            "transitions (not before expiry)",
-            { "opentok-archive-storage:transitions": '[{"storageClass":"GLACIER_IR","days":7}]' },
+            "transitions not before expiry",
+            { [`${key}:transitions`]: '[{"storageClass":"GLACIER_IR","days":7}]' },
             /opentok-archive-storage:transitions\[0\]\.days \(7\) must be less than retentionDays \(7\)/,
         ],
-    ])("names the config key when %s is wrong", async (_key, change, message) => {
-        const run = await runProgram("dev", { ...dev, ...change });
+    ])("names the config key, what is wrong and the command that fixes it: %s", async (_case, change, message) => {
+        const run = await runProgram("dev", { ...dev, "opentok:privateKey": privateKey, ...change });
         expect(run.error?.message).toMatch(message);
+        expect(run.error?.message).toMatch(/(Set|Change) it with: pulumi config set .*--stack dev/);
+        expect(run.error?.message).not.toContain(apiSecret);
+        expect(run.error?.message).not.toContain("stack-test");
         expect(run.resources).toHaveLength(0);
     });
 });

@@ -56,6 +56,8 @@ export interface ProgramResult {
     stdout: string;
     stderr: string;
     registrations: Registration[];
+    /** What each component (and the stack) registered as its outputs, by URN. */
+    registeredOutputs: Record<string, Record<string, unknown>>;
     logs: { severity: number; message: string }[];
     durationMs: number;
 }
@@ -91,6 +93,7 @@ function propertyDependenciesOf(request: resproto.RegisterResourceRequest): Reco
 export async function runProgram(options: RunOptions): Promise<ProgramResult> {
     const project = options.project ?? "opentok-archive-storage";
     const registrations: Registration[] = [];
+    const registeredOutputs: Record<string, Record<string, unknown>> = {};
     const logs: { severity: number; message: string }[] = [];
     let rootResource = "";
 
@@ -111,7 +114,10 @@ export async function runProgram(options: RunOptions): Promise<ProgramResult> {
                 callback({ code: grpc.status.INTERNAL, details: String(e) }, null);
             }
         }) as Unary<resproto.RegisterResourceRequest, resproto.RegisterResourceResponse>,
-        registerResourceOutputs: ((_call, callback) => callback(null, new emptyproto.Empty())) as Unary<unknown, emptyproto.Empty>,
+        registerResourceOutputs: ((call, callback) => {
+            registeredOutputs[call.request.getUrn()] = (call.request.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+            callback(null, new emptyproto.Empty());
+        }) as Unary<resproto.RegisterResourceOutputsRequest, emptyproto.Empty>,
         signalAndWaitForShutdown: ((_call, callback) => callback(null, new emptyproto.Empty())) as Unary<unknown, emptyproto.Empty>,
     });
     const registerResource: Unary<resproto.RegisterResourceRequest, resproto.RegisterResourceResponse> = (call, callback) => {
@@ -190,7 +196,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramResult> {
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
         const exitCode = await new Promise<number | null>((resolve) => child.on("close", resolve));
-        return { exitCode, stdout, stderr, registrations, logs, durationMs: Date.now() - started };
+        return { exitCode, stdout, stderr, registrations, registeredOutputs, logs, durationMs: Date.now() - started };
     } finally {
         server.forceShutdown();
     }

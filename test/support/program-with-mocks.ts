@@ -9,7 +9,7 @@ import type * as pulumiType from "@pulumi/pulumi";
 export const secretSignature = "4dabf18193072939515e22adb298388d";
 
 // Each run loads a fresh @pulumi/pulumi, which adds its own process exit listeners.
-process.setMaxListeners(50);
+process.setMaxListeners(100);
 
 export interface Registered {
     type: string;

@@ -1,0 +1,103 @@
+// ArchiveStorage used directly, as another program would: its Args take values from other
+// resources, and plain values it branches on are refused before anything is registered.
+
+import * as pulumi from "@pulumi/pulumi";
+import { ArchiveStorage, ArchiveStorageArgs } from "../stacks/archive-storage";
+
+interface Registered {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+}
+
+// One mock monitor for the file: a component registers its outputs after the test that made it.
+const registered: Registered[] = [];
+
+beforeAll(async () => {
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+                return {
+                    id: `${args.name}-id`,
+                    state: {
+                        ...args.inputs,
+                        bucket: `${args.name}-b1`,
+                        name: `${args.name}-user`,
+                        arn: `arn:aws:iam::123456789012:user/opentok/${args.name}-user`,
+                    },
+                };
+            },
+            call: () => ({}),
+        },
+        "opentok-archive-storage",
+        "dev",
+    );
+});
+
+// Lets every registration the tests started finish before jest tears the file down.
+afterAll(() => pulumi.runtime.disconnect());
+
+const resolved = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+const inputsOf = (type: string, component: string) => registered.find((r) => r.type === type && r.name.startsWith(component))!.inputs;
+
+it("takes credentials, sse, fallback, forceDestroy, verify and tags from other resources' outputs", async () => {
+    const storage = new ArchiveStorage("inputs", {
+        opentok: { apiKey: pulumi.output("47000009"), apiSecret: pulumi.secret("direct-api-secret-Hy62") },
+        sse: pulumi.output("none" as const),
+        fallback: Promise.resolve("opentok" as const),
+        forceDestroy: pulumi.output(true),
+        verify: pulumi.output(false),
+        tags: { environment: pulumi.output("direct") },
+    });
+    expect(await resolved(storage.targetId)).toBe("inputs-target-id");
+    expect(inputsOf("aws:s3/bucket:Bucket", "inputs")).toEqual({ forceDestroy: true, tags: { environment: "direct" } });
+    expect(inputsOf("pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget", "inputs")).toMatchObject({
+        apiKey: "47000009",
+        sse: "none",
+        fallback: "opentok",
+        verify: false,
+        bucket: "inputs-archives-b1",
+    });
+    expect(await resolved(storage.bucketName)).toBe("inputs-archives-b1");
+    expect(await resolved(storage.userName)).toBe("inputs-opentok-user");
+    expect(await resolved(storage.accessKeyId)).toBe("inputs-opentok-key-1-id");
+    expect(storage.logBucketName).toBeUndefined();
+});
+
+it("names the access log bucket when access logs are on", async () => {
+    const storage = new ArchiveStorage("logs", {
+        opentok: { apiKey: "47000009", apiSecret: "direct-api-secret-Hy62" },
+        fallback: "none",
+        accessLogs: {},
+    });
+    expect(await resolved(storage.logBucketName!)).toBe("logs-access-logs-b1");
+});
+
+it("refuses every bad plain argument at once, naming each, before it registers anything", () => {
+    const args = {
+        opentok: { apiKey: "47000009", apiSecret: "direct-api-secret-Hy62" },
+        sse: "kms",
+        fallback: "keep",
+        retentionDays: 0,
+        noncurrentVersionDays: 1.5,
+        accessLogs: { retentionDays: -1 },
+        keyGeneration: 0,
+    } as unknown as ArchiveStorageArgs;
+    let message = "";
+    try {
+        new ArchiveStorage("refused", args);
+    } catch (e) {
+        message = (e as Error).message;
+    }
+    expect(message.split("; ")).toEqual([
+        'ArchiveStorage: sse must be one of s3, none, but was "kms"',
+        'fallback must be one of none, opentok, vonage, but was "keep"',
+        "retentionDays must be a whole number, at least 1, but was 0",
+        "noncurrentVersionDays must be a whole number, at least 1, but was 1.5",
+        "accessLogs.retentionDays must be a whole number, at least 1, but was -1",
+        "keyGeneration must be a whole number, at least 1, but was 0",
+    ]);
+    expect(message).not.toContain("direct-api-secret-Hy62");
+    expect(registered.filter((r) => r.name.startsWith("refused"))).toEqual([]);
+});
