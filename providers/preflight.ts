@@ -4,7 +4,7 @@
 
 import type { PutObjectCommandOutput } from "@aws-sdk/client-s3";
 import { ArchiveUploadTargetError } from "./errors";
-import { redact, secretValuesOf } from "./secrets";
+import { redact, redactThenCut, secretValuesOf } from "./secrets";
 import { projectIdOf, TargetInputs } from "./validation";
 
 export interface PreflightPolicy {
@@ -91,8 +91,9 @@ export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy
                     await new Promise((resolve) => setTimeout(resolve, policy.retryDelayMs));
                     continue;
                 }
-                const safeMessage = redact(errorMessage(e), secretValuesOf(target));
-                throw new PreflightError(explain(code, safeMessage, target, where, waited), code);
+                const secrets = secretValuesOf(target);
+                const safeMessage = redactThenCut(errorMessage(e), secrets);
+                throw new PreflightError(redact(explain(code, safeMessage, target, where, waited), secrets), code);
             }
             if (target.sse === "s3" && output.ServerSideEncryption !== "AES256") {
                 throw new PreflightError(
@@ -111,7 +112,7 @@ export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy
 }
 
 function explain(code: string, message: string, target: TargetInputs, where: string, waitedMs: number): string {
-    const intro = `Preflight upload to ${where} with accessKey ${target.accessKey} failed (${code || "no answer"}: ${message}).`;
+    const intro = `Preflight upload to ${where} with accessKey ${shownAccessKey(target.accessKey!)} failed (${code || "no answer"}: ${message}).`;
     const retried = waitedMs > 0 ? ` It was retried for ${Math.round(waitedMs / 1000)} s in case the key or policy was new.` : "";
     const skip = " Set verify to false to skip this check.";
     switch (code) {
@@ -140,6 +141,11 @@ function explain(code: string, message: string, target: TargetInputs, where: str
     }
 }
 
+/** An access key ID (AWS, GCS: upper-case letters and digits) is shown; anything else may be a secret typed in the wrong field. */
+function shownAccessKey(accessKey: string): string {
+    return /^[A-Z0-9]{4,128}$/.test(accessKey) ? accessKey : `${accessKey.slice(0, 4)}... (${accessKey.length} characters)`;
+}
+
 function errorCode(e: unknown): string {
     const err = e as { name?: unknown; Code?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } };
     if (typeof err.$metadata?.httpStatusCode !== "number") {
@@ -158,5 +164,5 @@ function errorMessage(e: unknown): string {
     const err = e as { message?: unknown; code?: unknown };
     const message = typeof err.message === "string" && err.message !== "" ? err.message : "no message";
     const code = typeof err.code === "string" ? `${err.code}: ` : "";
-    return (code + message.replace(/^AWS SDK error wrapper for (Error: )?/, "")).replace(/[\r\n]+/g, " ").slice(0, 300);
+    return code + message.replace(/^AWS SDK error wrapper for (Error: )?/, "");
 }
