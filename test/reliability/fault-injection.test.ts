@@ -18,8 +18,11 @@ const projectCount = 20;
 
 const hostEnvironment = {
     ...fastRetryEnvironment,
-    // Every library's debug log on: none may print a secret (@vonage/jwt printed the private key).
+    // Every library's debug log on, gRPC's traces too: none may print a secret (@vonage/jwt
+    // printed the private key under DEBUG=vonage:*).
     DEBUG: "*",
+    GRPC_TRACE: "all",
+    GRPC_VERBOSITY: "DEBUG",
     OPENTOK_HTTP_TIMEOUT_MS: "300",
     OPENTOK_HTTP_MAX_ATTEMPTS: "5",
     OPENTOK_HTTP_RETRY_BASE_MS: "1",
@@ -289,6 +292,6 @@ it("converges or fails clearly under random faults, never retries 400/403, and e
     expect(figures["wrong final state"]).toBe(0);
     expect(figures.converged + figures["failed with a clear error"]).toBe(figures.operations);
     expect(sweep.hits).toEqual([]);
-    // DEBUG=* must have made the host talk, or the sweep of its output proves nothing.
+    // The traces must have made the host talk, or the sweep of its output proves nothing.
     expect(figures["host output swept (bytes, DEBUG=*)"]).toBeGreaterThan(1000);
 }, 600_000);
