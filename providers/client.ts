@@ -239,7 +239,8 @@ function apiMessage(response: AxiosResponse<string>, allSecrets: readonly string
 function describeNetworkError(e: unknown, deadlineMs: number): string {
     const err = e as { code?: unknown; message?: unknown };
     const code = typeof err.code === "string" ? err.code : "";
-    if (code === "ECONNABORTED" || code === "ETIMEDOUT" || code === "ERR_CANCELED") {
+    // Only the deadline's signal cancels a request: axios' own timeout is not used.
+    if (code === "ERR_CANCELED") {
         return `no complete answer within ${deadlineMs} ms`;
     }
     const message = typeof err.message === "string" ? err.message : "network error";

@@ -18,12 +18,12 @@ export const tokenLifetimeSeconds = 180;
 export function projectToken(apiKey: string, apiSecret: string, now: Date = new Date()): string {
     const iat = Math.floor(now.getTime() / 1000);
     const claims = { iss: apiKey, ist: "project", iat, exp: iat + tokenLifetimeSeconds, jti: randomUUID() };
-    return jwt.sign(claims, apiSecret, { algorithm: "HS256", header: { alg: "HS256", typ: "JWT" } });
+    return jwt.sign(claims, apiSecret, { algorithm: "HS256" });
 }
 
 /** Signs a fresh Vonage application token. Call once per request. */
 export function applicationToken(applicationId: string, privateKey: string, now: Date = new Date()): string {
     const iat = Math.floor(now.getTime() / 1000);
     const claims = { application_id: applicationId, iat, exp: iat + tokenLifetimeSeconds, jti: randomUUID() };
-    return jwt.sign(claims, privateKey, { algorithm: "RS256", header: { alg: "RS256", typ: "JWT" } });
+    return jwt.sign(claims, privateKey, { algorithm: "RS256" });
 }

@@ -318,6 +318,37 @@ describe("item 6: deadlines, size cap, budget and Retry-After", () => {
     });
 });
 
+describe("the API's message in errors", () => {
+    it.each([
+        ["message", JSON.stringify({ message: "from message", error: "no" }), '"from message"'],
+        ["error", JSON.stringify({ error: "from error", description: "no" }), '"from error"'],
+        ["description", JSON.stringify({ description: "from description" }), '"from description"'],
+        ["a JSON body without them", JSON.stringify({ code: 7 }), '"{\\"code\\":7}"'],
+        ["a text body", "  plain\ntext  ", '"plain text"'],
+        ["no body (the status text)", "", "Conflict"],
+    ])("takes %s", async (_case, body, shown) => {
+        const api = await scriptedApi((_req, res) => res.writeHead(409).end(body));
+        const error = await createError({ ...validInputs(emulator), apiUrl: api.url });
+        expect(error.message).toBe(`PUT ${api.received[0]!.path} failed with 409: ${shown}. See the API's message above.`);
+    });
+
+    it("ignores Retry-After on a 500: only 429 and 503 carry it", async () => {
+        const api = await scriptedApi((_req, res, index) =>
+            index === 0 ? res.writeHead(500, { "retry-after": "3600" }).end() : res.writeHead(200).end(),
+        );
+        await provider.create({ ...validInputs(emulator), apiUrl: api.url });
+        expect(api.received).toHaveLength(2);
+        expect(api.received[1]!.at - api.received[0]!.at).toBeLessThan(1000);
+    });
+
+    it("stops at once when a 503's Retry-After is longer than the budget", async () => {
+        const api = await scriptedApi((_req, res) => res.writeHead(503, { "retry-after": "3600" }).end());
+        const error = await createError({ ...validInputs(emulator), apiUrl: api.url });
+        expect(error.message).toMatch(/failed with 503: Service Unavailable \(Retry-After asked for 3600 s more than the retry budget allows\)\./);
+        expect(api.received).toHaveLength(1);
+    });
+});
+
 describe("item 7: clock skew", () => {
     it.each([
         ["ahead of", -300],
