@@ -8,6 +8,7 @@ module.exports = {
     testMatch: [
         "<rootDir>/test/check.test.ts",
         "<rootDir>/test/client-retries.test.ts",
+        "<rootDir>/test/client.test.ts",
         "<rootDir>/test/errors.test.ts",
         "<rootDir>/test/hardening.test.ts",
         "<rootDir>/test/secrets.test.ts",

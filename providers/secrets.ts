@@ -10,8 +10,6 @@ export function isSecretProperty(name: string): name is SecretPropertyName {
     return (secretPropertyNames as readonly string[]).includes(name);
 }
 
-const redactedMarker = "[secret]";
-
 /** How long a piece of outside text (an API's message, a library's error) may be in a message. */
 export const outsideTextLimit = 300;
 
@@ -45,7 +43,7 @@ export function redact(text: string, secretValues: readonly string[]): string {
     let result = text;
     // Longest first, so that a secret containing another is replaced whole.
     for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-        result = result.split(form).join(redactedMarker);
+        result = result.split(form).join("[secret]");
     }
     return result;
 }

@@ -219,22 +219,20 @@ function refuseMisplacedSecrets(news: Record<string, unknown>, failures: CheckFa
     const secrets = secretPropertyNames
         .map((name) => ({ name, value: news[name] }))
         .filter((s): s is { name: (typeof secretPropertyNames)[number]; value: string } => typeof s.value === "string" && s.value.length >= 4);
-    const result = [...failures];
+    const misplaced: CheckFailure[] = [];
     for (const [property, value] of Object.entries(news)) {
-        if (isSecretProperty(property) || typeof value !== "string" || isUnknown(value)) {
+        if (isSecretProperty(property) || reservedInputNames.includes(property) || typeof value !== "string" || isUnknown(value)) {
             continue;
         }
         const secret = secrets.find((s) => value === s.value || (s.value.length >= 8 && value.includes(s.value)));
         if (secret !== undefined) {
-            const others = result.filter((f) => f.property !== property);
-            others.push({
-                property,
-                reason: `${value === secret.value ? "is the same value as" : "contains the value of"} ${secret.name}, which is secret (not shown here); give ${property} its own value`,
-            });
-            result.splice(0, result.length, ...others);
+            const relation = value === secret.value ? "is the same value as" : "contains the value of";
+            misplaced.push({ property, reason: `${relation} ${secret.name}, which is secret (not shown here); give ${property} its own value` });
         }
     }
-    return result;
+    // The misplaced secret replaces the property's other failures, which may quote it.
+    const replaced = new Set(misplaced.map((f) => f.property));
+    return [...failures.filter((f) => !replaced.has(f.property)), ...misplaced];
 }
 
 /** Every reason, redacted of every secret given: a value shown by one rule may hold another field's secret. */
