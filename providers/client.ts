@@ -1,13 +1,14 @@
 // HTTP client for the project's archive upload target:
 //   PUT    <apiUrl>/v2/project/<apiKey or applicationId>/archive/storage   sets (or replaces) it
 //   DELETE <apiUrl>/v2/project/<apiKey or applicationId>/archive/storage   removes it (404: none was set)
-// Every request has a timeout and a fresh token; network errors, 429 and 5xx are retried with
-// exponential backoff and full jitter within a bounded number of attempts and total time.
+// Every request has a deadline, a size cap and a fresh token; network errors, 429 and 5xx are
+// retried with exponential backoff and full jitter (or as Retry-After says) within a bounded number
+// of attempts and total time.
 
 import axios, { AxiosResponse } from "axios";
-import { OpenTokApiError, OpenTokUnreachableError } from "./errors";
+import { OpenTokApiError, OpenTokUnreachableError, SigningError } from "./errors";
 import { applicationToken, projectToken } from "./jwt";
-import { redact } from "./secrets";
+import { redactThenCut, secretValuesOf } from "./secrets";
 import type { AuthMode, FallbackMode } from "./validation";
 
 /** Who calls the API: an OpenTok project (key + secret) or a Vonage application (ID + private key). */
@@ -21,14 +22,14 @@ export type TargetBody =
     | { type: "azure"; config: { accountName: string; accountKey: string; container: string; domain?: string }; fallback: FallbackMode };
 
 export interface RetryPolicy {
-    /** Time allowed for one request, connection to last byte. */
+    /** Time allowed for one request, connection to last byte (a deadline, not an idle timeout). */
     timeoutMs: number;
     /** Attempts in all, the first included. */
     maxAttempts: number;
     /** First backoff ceiling; it doubles each attempt up to maxDelayMs. */
     baseDelayMs: number;
     maxDelayMs: number;
-    /** Total time across attempts and waits after which no new attempt starts. */
+    /** Total time across attempts and waits: no attempt runs past it, none starts after it. */
     budgetMs: number;
 }
 
@@ -106,11 +107,15 @@ async function send(
     const mode: AuthMode = credentials.mode;
     const path = archiveStoragePath(projectIdOf(credentials));
     const url = credentials.apiUrl.replace(/\/+$/, "") + path;
-    const allSecrets = [...secrets, credentials.mode === "opentok" ? credentials.apiSecret : credentials.privateKey];
-    const safe = (text: string) => redact(text, allSecrets);
+    // Tokens join the list as they are made: an API that echoes one must not make us print it.
+    const allSecrets = [...secrets, ...secretValuesOf(credentials)];
+    const safe = (text: string) => redactThenCut(text, allSecrets);
     const started = Date.now();
     const data = body === undefined ? undefined : JSON.stringify(body);
     for (let attempt = 1; ; attempt++) {
+        const headers = signedHeaders(credentials, allSecrets);
+        // The attempt in flight counts against the budget: it may use only what is left of it.
+        const deadlineMs = Math.min(policy.timeoutMs, policy.budgetMs - (Date.now() - started));
         let response: AxiosResponse<string> | undefined;
         let networkFailure: string | undefined;
         try {
@@ -119,11 +124,14 @@ async function send(
                 url,
                 data,
                 headers: {
-                    ...authHeaders(credentials),
+                    ...headers,
                     Accept: "application/json",
                     ...(data === undefined ? {} : { "Content-Type": "application/json" }),
                 },
-                timeout: policy.timeoutMs,
+                // axios' own timeout restarts with every byte; the signal bounds the whole request.
+                signal: AbortSignal.timeout(Math.max(1, deadlineMs)),
+                maxContentLength: maxResponseBytes,
+                maxBodyLength: maxResponseBytes,
                 // A redirect would resend the credentials and body to a place nobody configured.
                 maxRedirects: 0,
                 responseType: "text",
@@ -132,7 +140,7 @@ async function send(
             });
         } catch (e) {
             // Never rethrow the library's error: it holds the request, headers and body.
-            networkFailure = safe(describeNetworkError(e, policy.timeoutMs));
+            networkFailure = safe(describeNetworkError(e, deadlineMs));
         }
 
         const retryable = response === undefined || response.status === 429 || response.status >= 500;
@@ -140,11 +148,12 @@ async function send(
             if ((response.status >= 200 && response.status < 300) || (method === "DELETE" && response.status === 404)) {
                 return response;
             }
-            throw new OpenTokApiError(method, path, response.status, safe(apiMessage(response)), attempt, mode);
+            const skew = response.status === 401 || response.status === 403 ? clockSkewSeconds(response.headers["date"]) : undefined;
+            throw new OpenTokApiError(method, path, response.status, apiMessage(response, allSecrets), attempt, mode, skew);
         }
 
         const elapsed = Date.now() - started;
-        const retryAfterMs = response?.status === 429 ? parseRetryAfter(response.headers["retry-after"]) : undefined;
+        const retryAfterMs = response?.status === 429 || response?.status === 503 ? parseRetryAfter(response.headers["retry-after"]) : undefined;
         // After Retry-After, a little jitter, so that clients told the same wait do not return in step.
         const waitMs = retryAfterMs === undefined ? fullJitter(policy, attempt) : retryAfterMs + fullJitter(policy, 1);
         const outOfAttempts = attempt >= policy.maxAttempts;
@@ -157,10 +166,35 @@ async function send(
                 retryAfterMs !== undefined && outOfTime
                     ? ` (Retry-After asked for ${Math.ceil(retryAfterMs / 1000)} s more than the retry budget allows)`
                     : "";
-            throw new OpenTokApiError(method, path, response.status, safe(apiMessage(response)) + why, attempt, mode);
+            throw new OpenTokApiError(method, path, response.status, apiMessage(response, allSecrets) + why, attempt, mode);
         }
         await sleep(waitMs);
     }
+}
+
+/** Answers larger than this are cut off and count as failed: the API's answers are a few hundred bytes. */
+export const maxResponseBytes = 64 * 1024;
+
+/**
+ * The auth header with a fresh token. A credential that cannot sign fails at once, naming it:
+ * no retry can help, and it is not the network's fault.
+ */
+function signedHeaders(credentials: ApiCredentials, allSecrets: string[]): Record<string, string> {
+    let headers: Record<string, string>;
+    try {
+        headers = authHeaders(credentials);
+    } catch (e) {
+        const reason = e instanceof Error ? e.message : String(e);
+        throw new SigningError(credentials.mode === "opentok" ? "apiSecret" : "privateKey", redactThenCut(reason, allSecrets));
+    }
+    allSecrets.push(...Object.values(headers).map((value) => value.replace(/^Bearer /, "")));
+    return headers;
+}
+
+/** The API's clock minus ours, in whole seconds, from its Date header; undefined without one. */
+function clockSkewSeconds(dateHeader: unknown): number | undefined {
+    const serverTime = typeof dateHeader === "string" ? Date.parse(dateHeader) : Number.NaN;
+    return Number.isNaN(serverTime) ? undefined : Math.round((serverTime - Date.now()) / 1000);
 }
 
 /** Exponential backoff with full jitter: a uniform wait in [0, min(max, base * 2^(attempt-1))]. */
@@ -169,20 +203,21 @@ function fullJitter(policy: RetryPolicy, attempt: number): number {
     return Math.floor(Math.random() * (ceiling + 1));
 }
 
-/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+/** Retry-After is either delay-seconds (decimals accepted) or an HTTP date (RFC 9110 §10.2.3). */
 function parseRetryAfter(header: unknown): number | undefined {
     if (typeof header !== "string" || header.trim() === "") {
         return undefined;
     }
     const trimmed = header.trim();
-    if (/^\d+$/.test(trimmed)) {
-        return Number(trimmed) * 1000;
+    if (/^\d+(\.\d+)?$/.test(trimmed)) {
+        return Math.round(Number(trimmed) * 1000);
     }
     const date = Date.parse(trimmed);
     return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function apiMessage(response: AxiosResponse<string>): string {
+/** The API's own message, redacted then cut, quoted; its status text when it sent none. */
+function apiMessage(response: AxiosResponse<string>, allSecrets: readonly string[]): string {
     const raw = typeof response.data === "string" ? response.data.trim() : "";
     let message = raw;
     try {
@@ -197,18 +232,21 @@ function apiMessage(response: AxiosResponse<string>): string {
     } catch {
         // Not JSON: show the text as it came.
     }
-    message = message.replace(/[\r\n\t]+/g, " ");
-    const shown = message.length > 300 ? `${message.slice(0, 300)}...` : message;
-    return shown === "" ? response.statusText || "" : JSON.stringify(shown);
+    const shown = redactThenCut(message, allSecrets);
+    return shown === "" ? redactThenCut(response.statusText || "", allSecrets) : JSON.stringify(shown);
 }
 
-function describeNetworkError(e: unknown, timeoutMs: number): string {
+function describeNetworkError(e: unknown, deadlineMs: number): string {
     const err = e as { code?: unknown; message?: unknown };
     const code = typeof err.code === "string" ? err.code : "";
-    if (code === "ECONNABORTED" || code === "ETIMEDOUT") {
-        return `no answer within ${timeoutMs} ms`;
+    // Only the deadline's signal cancels a request: axios' own timeout is not used.
+    if (code === "ERR_CANCELED") {
+        return `no complete answer within ${deadlineMs} ms`;
     }
     const message = typeof err.message === "string" ? err.message : "network error";
+    if (/maxContentLength/.test(message)) {
+        return `the answer was larger than ${maxResponseBytes} bytes`;
+    }
     return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 

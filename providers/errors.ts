@@ -27,14 +27,35 @@ export class OpenTokApiError extends ArchiveUploadTargetError {
         readonly apiMessage: string,
         readonly attempts: number,
         readonly mode: AuthMode = "opentok",
+        /** The API's clock minus this machine's, from its Date header, when it answered 401 or 403. */
+        readonly clockSkewSeconds?: number,
     ) {
         super(
             `${method} ${path} failed with ${status}${apiMessage ? `: ${apiMessage}` : ""}` +
-                `${attempts > 1 ? ` (after ${attempts} attempts)` : ""}. ${hintFor(status, mode)}`,
+                `${attempts > 1 ? ` (after ${attempts} attempts)` : ""}. ${hintFor(status, mode, clockSkewSeconds)}`,
             "OpenTokApiError",
         );
     }
 }
+
+/** The request token could not be signed with the credential given: retrying cannot help. */
+export class SigningError extends ArchiveUploadTargetError {
+    constructor(
+        readonly property: "apiSecret" | "privateKey",
+        reason: string,
+    ) {
+        super(
+            `${property} cannot sign the request token (${property === "privateKey" ? "RS256" : "HS256"}): ${reason}. ` +
+                (property === "privateKey"
+                    ? "Give the Vonage application's RSA private key, at least 2048 bits, in PEM form. No request was sent."
+                    : "Give the OpenTok project's API secret. No request was sent."),
+            "SigningError",
+        );
+    }
+}
+
+/** Above this difference between the API's clock and ours, a refused token is likely the clock's fault. */
+export const clockSkewToleranceSeconds = 60;
 
 /** No answer could be had: the connection failed or timed out on every attempt. */
 export class OpenTokUnreachableError extends ArchiveUploadTargetError {
@@ -53,7 +74,14 @@ export class OpenTokUnreachableError extends ArchiveUploadTargetError {
     }
 }
 
-function hintFor(status: number, mode: AuthMode): string {
+function hintFor(status: number, mode: AuthMode, clockSkewSeconds: number | undefined): string {
+    if ((status === 401 || status === 403) && clockSkewSeconds !== undefined && Math.abs(clockSkewSeconds) > clockSkewToleranceSeconds) {
+        const direction = clockSkewSeconds > 0 ? "behind" : "ahead of";
+        return (
+            `This machine's clock is ${Math.abs(clockSkewSeconds)} s ${direction} the API's (its Date header): ` +
+            "tokens are valid for 3 minutes from when they are signed, so the API refuses them. Fix this machine's clock (NTP) and run the update again."
+        );
+    }
     switch (status) {
         case 400:
             return "The API rejected the request body: check bucket, accessKey, secretKey, endpoint, sse and fallback against the message above.";

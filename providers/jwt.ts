@@ -2,7 +2,8 @@
 // - OpenTok: X-OPENTOK-AUTH, an HS256 JWT signed with the project's API secret (OpenTok REST API
 //   docs; opentok-node lib/generateJwt.js);
 // - Vonage Video API: Authorization: Bearer, an RS256 JWT signed with the application's private
-//   key, made by @vonage/jwt (application_id, iat, exp, jti).
+//   key, with the claims @vonage/jwt's tokenGenerate gives (application_id, iat, exp, jti). Signed
+//   here with jsonwebtoken, not by @vonage/jwt: that one logs the private key under DEBUG=vonage:*.
 
 import { randomUUID } from "crypto";
 import * as jwt from "jsonwebtoken";
@@ -17,13 +18,12 @@ export const tokenLifetimeSeconds = 180;
 export function projectToken(apiKey: string, apiSecret: string, now: Date = new Date()): string {
     const iat = Math.floor(now.getTime() / 1000);
     const claims = { iss: apiKey, ist: "project", iat, exp: iat + tokenLifetimeSeconds, jti: randomUUID() };
-    return jwt.sign(claims, apiSecret, { algorithm: "HS256", header: { alg: "HS256", typ: "JWT" } });
+    return jwt.sign(claims, apiSecret, { algorithm: "HS256" });
 }
 
 /** Signs a fresh Vonage application token. Call once per request. */
-export function applicationToken(applicationId: string, privateKey: string): string {
-    // Loaded here: only Vonage-mode targets need it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const vonage: typeof import("@vonage/jwt") = require("@vonage/jwt");
-    return vonage.tokenGenerate(applicationId, privateKey, { ttl: tokenLifetimeSeconds });
+export function applicationToken(applicationId: string, privateKey: string, now: Date = new Date()): string {
+    const iat = Math.floor(now.getTime() / 1000);
+    const claims = { application_id: applicationId, iat, exp: iat + tokenLifetimeSeconds, jti: randomUUID() };
+    return jwt.sign(claims, privateKey, { algorithm: "RS256" });
 }

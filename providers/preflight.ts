@@ -3,7 +3,7 @@
 // fallback "none" a bucket that refuses uploads loses every recording until someone notices.
 
 import { ArchiveUploadTargetError } from "./errors";
-import { redact, secretValuesOf } from "./secrets";
+import { redact, redactThenCut, secretValuesOf } from "./secrets";
 import { projectIdOf, TargetInputs } from "./validation";
 
 export interface PreflightPolicy {
@@ -104,8 +104,9 @@ export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy
                     await new Promise((resolve) => setTimeout(resolve, policy.retryDelayMs));
                     continue;
                 }
-                const safeMessage = redact(errorMessage(e), secretValuesOf(target));
-                throw new PreflightError(explain(step, code, safeMessage, target, where(target, key), waited), code);
+                const secrets = secretValuesOf(target);
+                const safeMessage = redactThenCut(errorMessage(e), secrets);
+                throw new PreflightError(redact(explain(step, code, safeMessage, target, where(target, key), waited), secrets), code);
             }
         }
     };
@@ -163,7 +164,7 @@ function confirmEncryption(target: TargetInputs, kind: string, at: string, repor
 
 function explain(step: ProbeStep, code: string, message: string, target: TargetInputs, where: string, waitedMs: number): string {
     const what = step === "PutObject" ? "Preflight upload" : `Preflight multipart upload (${step})`;
-    const intro = `${what} to ${where} with accessKey ${target.accessKey} failed (${code || "no answer"}: ${message}).`;
+    const intro = `${what} to ${where} with accessKey ${shownAccessKey(target.accessKey!)} failed (${code || "no answer"}: ${message}).`;
     const seconds = waitedMs < 10_000 ? (waitedMs / 1000).toFixed(1) : String(Math.round(waitedMs / 1000));
     const retried = waitedMs > 0 ? ` It was retried for ${seconds} s in case the key or policy was new.` : "";
     const skip = " Set verify to false to skip this check.";
@@ -203,6 +204,11 @@ function explain(step: ProbeStep, code: string, message: string, target: TargetI
     }
 }
 
+/** An access key ID (AWS, GCS: upper-case letters and digits) is shown; anything else may be a secret typed in the wrong field. */
+function shownAccessKey(accessKey: string): string {
+    return /^[A-Z0-9]{4,128}$/.test(accessKey) ? accessKey : `${accessKey.slice(0, 4)}... (${accessKey.length} characters)`;
+}
+
 function errorCode(e: unknown): string {
     const err = e as { name?: unknown; Code?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } };
     if (typeof err.$metadata?.httpStatusCode !== "number") {
@@ -221,5 +227,5 @@ function errorMessage(e: unknown): string {
     const err = e as { message?: unknown; code?: unknown };
     const message = typeof err.message === "string" && err.message !== "" ? err.message : "no message";
     const code = typeof err.code === "string" ? `${err.code}: ` : "";
-    return (code + message.replace(/^AWS SDK error wrapper for (Error: )?/, "")).replace(/[\r\n]+/g, " ").slice(0, 300);
+    return code + message.replace(/^AWS SDK error wrapper for (Error: )?/, "");
 }

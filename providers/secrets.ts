@@ -10,7 +10,8 @@ export function isSecretProperty(name: string): name is SecretPropertyName {
     return (secretPropertyNames as readonly string[]).includes(name);
 }
 
-const redactedMarker = "[secret]";
+/** How long a piece of outside text (an API's message, a library's error) may be in a message. */
+export const outsideTextLimit = 300;
 
 /** The values of the secret properties present in `props`. */
 export function secretValuesOf(props: object): string[] {
@@ -28,15 +29,31 @@ export function secretValuesOf(props: object): string[] {
 }
 
 /**
- * Replaces every occurrence of the given secret values with a marker. Used on every message
- * that may carry text we did not write ourselves, such as an API's error body, so that an
- * echoing server cannot make us leak a credential.
+ * Replaces every occurrence of the given secret values with a marker, in each form a server or
+ * library may show them: as given, JSON-escaped (once or twice: an echoed request body inside a
+ * JSON message) and URL-encoded. Values shorter than 4 characters are left alone: they would
+ * blank out ordinary words.
  */
 export function redact(text: string, secretValues: readonly string[]): string {
+    const forms = new Set<string>();
+    for (const value of secretValues.filter((v) => v.length >= 4)) {
+        const escaped = JSON.stringify(value).slice(1, -1);
+        forms.add(value).add(escaped).add(JSON.stringify(escaped).slice(1, -1)).add(encodeURIComponent(value));
+    }
     let result = text;
     // Longest first, so that a secret containing another is replaced whole.
-    for (const value of [...secretValues].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length)) {
-        result = result.split(value).join(redactedMarker);
+    for (const form of [...forms].sort((a, b) => b.length - a.length)) {
+        result = result.split(form).join("[secret]");
     }
     return result;
+}
+
+/**
+ * What every message built from outside text goes through: redact first, then put it on one
+ * line and cut it to `limit` characters. Cutting first could leave half a secret that no longer
+ * matches (issue 14).
+ */
+export function redactThenCut(text: string, secretValues: readonly string[], limit: number = outsideTextLimit): string {
+    const oneLine = redact(text, secretValues).replace(/[\r\n\t]+/g, " ");
+    return oneLine.length > limit ? `${oneLine.slice(0, limit)}...` : oneLine;
 }

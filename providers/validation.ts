@@ -1,8 +1,8 @@
 // Validation of ArchiveUploadTarget inputs, as data: every rule yields a failure that names the
 // property, says what was given and what is allowed. Runs in `check`, before any request.
 
-import { createPrivateKey } from "crypto";
-import { isSecretProperty } from "./secrets";
+import { createPrivateKey, KeyObject } from "crypto";
+import { isSecretProperty, redactThenCut, secretPropertyNames, secretValuesOf } from "./secrets";
 import { isUnknown } from "./unknown";
 
 export const targetTypes = ["s3", "azure"] as const;
@@ -114,7 +114,7 @@ export function checkInputs(
             }
         }
         if (failures.length > 0) {
-            return { inputs: inputs as unknown as TargetInputs, failures };
+            return { inputs: inputs as unknown as TargetInputs, failures: withoutSecrets(failures, news) };
         }
     }
 
@@ -199,7 +199,46 @@ export function checkInputs(
             inputs[urlProperty] = value.replace(/\/+$/, "");
         }
     }
-    return { inputs: inputs as unknown as TargetInputs, failures };
+    return { inputs: definedOnly(inputs) as unknown as TargetInputs, failures: withoutSecrets(refuseMisplacedSecrets(news, failures), news) };
+}
+
+/**
+ * Without its undefined values: Pulumi's provider host cannot serialize them, and a check that
+ * returns one fails whole, hiding its failures ("Unexpected struct type", issue 14).
+ */
+function definedOnly(inputs: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(inputs).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * A secret typed into another field (the S3 secret in `bucket`, the API secret in `apiKey` or
+ * the `apiUrl` path) would be quoted back by that field's rule and stored in plain text: such a
+ * field fails with a reason that names the secret input but does not show the value.
+ */
+function refuseMisplacedSecrets(news: Record<string, unknown>, failures: CheckFailure[]): CheckFailure[] {
+    const secrets = secretPropertyNames
+        .map((name) => ({ name, value: news[name] }))
+        .filter((s): s is { name: (typeof secretPropertyNames)[number]; value: string } => typeof s.value === "string" && s.value.length >= 4);
+    const misplaced: CheckFailure[] = [];
+    for (const [property, value] of Object.entries(news)) {
+        if (isSecretProperty(property) || reservedInputNames.includes(property) || typeof value !== "string" || isUnknown(value)) {
+            continue;
+        }
+        const secret = secrets.find((s) => value === s.value || (s.value.length >= 8 && value.includes(s.value)));
+        if (secret !== undefined) {
+            const relation = value === secret.value ? "is the same value as" : "contains the value of";
+            misplaced.push({ property, reason: `${relation} ${secret.name}, which is secret (not shown here); give ${property} its own value` });
+        }
+    }
+    // The misplaced secret replaces the property's other failures, which may quote it.
+    const replaced = new Set(misplaced.map((f) => f.property));
+    return [...failures.filter((f) => !replaced.has(f.property)), ...misplaced];
+}
+
+/** Every reason, redacted of every secret given: a value shown by one rule may hold another field's secret. */
+function withoutSecrets(failures: CheckFailure[], news: Record<string, unknown>): CheckFailure[] {
+    const secrets = secretValuesOf(news);
+    return failures.map((f) => ({ property: f.property, reason: redactThenCut(f.reason, secrets, 2000) }));
 }
 
 type Fail = (property: string, reason: string) => void;
@@ -212,7 +251,12 @@ function checkS3Inputs(news: Record<string, unknown>, inputs: Record<string, unk
     requiredString("accessKey", news.accessKey, fail, accessKeyRule);
 
     inputs.secretKey = news.secretKey;
-    requiredString("secretKey", news.secretKey, fail, credentialRule("the S3 secret access key of accessKey"));
+    requiredString("secretKey", news.secretKey, fail, (value) => {
+        if (/^A[KS]IA[A-Z0-9]{12,}$/.test(value)) {
+            return `looks like an AWS access key ID (it starts with ${JSON.stringify(value.slice(0, 4))}), not a secret access key: are accessKey and secretKey swapped?`;
+        }
+        return credentialRule("the S3 secret access key of accessKey")(value);
+    });
 
     if (news.endpoint !== undefined && news.endpoint !== null) {
         inputs.endpoint = news.endpoint;
@@ -281,17 +325,26 @@ function applicationIdRule(value: string): string | undefined {
     return undefined;
 }
 
+/** jsonwebtoken refuses to sign RS256 with a shorter key; so should anyone. */
+const minimumRsaKeyBits = 2048;
+
 function privateKeyRule(value: string): string | undefined {
     const howTo = "give the key's contents, not its path (for example: pulumi config set --secret privateKey < private.key)";
     if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(value)) {
         return `must be the application's private key in PEM form (-----BEGIN PRIVATE KEY-----); ${howTo}`;
     }
+    let key: KeyObject;
     try {
-        if (createPrivateKey(value).asymmetricKeyType !== "rsa") {
-            return "must be an RSA private key: the Vonage Video API signs with RS256";
-        }
+        key = createPrivateKey(value);
     } catch {
-        return `must be a PEM private key that can be read, but it cannot be parsed; ${howTo}`;
+        return `must be a PEM private key that can be read, but it cannot be parsed (or it is encrypted with a passphrase); ${howTo}`;
+    }
+    if (key.asymmetricKeyType !== "rsa") {
+        return "must be an RSA private key: the Vonage Video API signs with RS256";
+    }
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < minimumRsaKeyBits) {
+        return `must be an RSA key of at least ${minimumRsaKeyBits} bits (RS256 signing refuses shorter keys), but has ${bits} bits; use the key the Vonage dashboard generated for the application`;
     }
     return undefined;
 }

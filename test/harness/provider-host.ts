@@ -25,6 +25,8 @@ export interface DiffResponse {
 export class ProviderHost {
     /** gRPC methods called, in order, e.g. "Check", "Create". */
     readonly calls: string[] = [];
+    /** What the host printed after its port, and on stderr: swept for secrets by the leak tests. */
+    stdout = "";
     stderr = "";
 
     private constructor(
@@ -47,19 +49,23 @@ export class ProviderHost {
             env: { ...process.env, ...env },
             stdio: ["ignore", "pipe", "pipe"],
         });
+        let out = "";
         const port = await new Promise<number>((resolve, reject) => {
-            let out = "";
-            child.stdout!.on("data", (chunk: Buffer) => {
+            const onData = (chunk: Buffer) => {
                 out += chunk.toString();
                 const line = out.split("\n")[0];
                 if (out.includes("\n") && line) {
+                    child.stdout!.off("data", onData);
                     resolve(Number(line.trim()));
                 }
-            });
+            };
+            child.stdout!.on("data", onData);
             child.on("exit", (code) => reject(new Error(`provider host exited with ${code} before printing its port`)));
         });
         const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
         const host = new ProviderHost(child, client);
+        host.stdout = out.slice(out.indexOf("\n") + 1);
+        child.stdout!.on("data", (chunk: Buffer) => (host.stdout += chunk.toString()));
         child.stderr!.on("data", (chunk: Buffer) => (host.stderr += chunk.toString()));
         await host.configure();
         return host;

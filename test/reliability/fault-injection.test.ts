@@ -18,6 +18,11 @@ const projectCount = 20;
 
 const hostEnvironment = {
     ...fastRetryEnvironment,
+    // Every library's debug log on, gRPC's traces too: none may print a secret (@vonage/jwt
+    // printed the private key under DEBUG=vonage:*).
+    DEBUG: "*",
+    GRPC_TRACE: "all",
+    GRPC_VERBOSITY: "DEBUG",
     OPENTOK_HTTP_TIMEOUT_MS: "300",
     OPENTOK_HTTP_MAX_ATTEMPTS: "5",
     OPENTOK_HTTP_RETRY_BASE_MS: "1",
@@ -86,6 +91,7 @@ it("converges or fails clearly under random faults, never retries 400/403, and e
         "wrongly retried": 0,
         "wrong final state": 0,
         "declared state after a converged op differs": 0,
+        "host output swept (bytes, DEBUG=*)": 0,
     };
     const urn = (p: Project) => `urn:pulumi:reliability::opentok-archive-storage::pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget::${p.id}`;
     const auth = (p: Project, credential = p.credential) =>
@@ -215,7 +221,9 @@ it("converges or fails clearly under random faults, never retries 400/403, and e
         );
         await emulator.idle();
         await host.stop();
-        sweep.check("provider host stderr", host.stderr);
+        sweep.check("provider host stderr (DEBUG=*)", host.stderr);
+        sweep.check("provider host stdout (DEBUG=*)", host.stdout);
+        figures["host output swept (bytes, DEBUG=*)"] += host.stderr.length + host.stdout.length;
 
         const sent = emulator.requests.slice(before);
         figures["requests sent"] += sent.length;
@@ -257,6 +265,8 @@ it("converges or fails clearly under random faults, never retries 400/403, and e
         await apply(host, project, project.declared ? "update" : "destroy");
     }
     await host.stop();
+    sweep.check("provider host stderr (DEBUG=*)", host.stderr);
+    sweep.check("provider host stdout (DEBUG=*)", host.stdout);
     for (const project of projects) {
         const held = emulator.targets.get(project.id);
         const expected = project.declared;
@@ -282,4 +292,6 @@ it("converges or fails clearly under random faults, never retries 400/403, and e
     expect(figures["wrong final state"]).toBe(0);
     expect(figures.converged + figures["failed with a clear error"]).toBe(figures.operations);
     expect(sweep.hits).toEqual([]);
+    // The traces must have made the host talk, or the sweep of its output proves nothing.
+    expect(figures["host output swept (bytes, DEBUG=*)"]).toBeGreaterThan(1000);
 }, 600_000);

@@ -16,6 +16,7 @@ afterAll(() =>
         "cases in all": runs * Object.keys(cases).length,
         ...properties.split,
         "failure and error texts swept for generated secrets": properties.leakTextsSwept(),
+        "requests answered by an API echoing their token and body": properties.requestsEchoed(),
         "secret hits": 0,
     }),
 );

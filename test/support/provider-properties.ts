@@ -2,6 +2,8 @@
 // and with 10,000 each by `npm run test:reliability`.
 
 import * as fc from "fast-check";
+import * as http from "http";
+import type { AddressInfo } from "net";
 import { archiveUploadTargetProvider as provider, TargetInputs, unknownValue } from "../../providers";
 import { knownInputNames } from "../../providers/validation";
 import type { OpenTokEmulator } from "../emulator/opentok-emulator";
@@ -103,9 +105,12 @@ export function checkProperties(emulator: OpenTokEmulator, numRuns: number) {
     /** How the generated cases of checkAgreesWithTheApi split. */
     const split = { "cases accepted by check and by the API": 0, "cases refused before any request": 0 };
     let leakTexts = 0;
+    let echoed = 0;
     return {
         split,
         leakTextsSwept: () => leakTexts,
+        /** Requests the echoing API answered with their token and body. */
+        requestsEchoed: () => echoed,
         /** check never throws; each failure names a property of the input or a known input, with a reason. */
         async checkIsTotal() {
             await fc.assert(
@@ -148,38 +153,48 @@ export function checkProperties(emulator: OpenTokEmulator, numRuns: number) {
         },
 
         /**
-         * No check failure and no error shows a secret: generated secrets, padded or broken so
-         * that they fail, next to other properties broken at random.
+         * No check failure and no error shows a secret, in any form: generated secrets (with
+         * characters JSON escapes), padded or broken so that they fail, next to other properties
+         * broken at random, sent to an API that echoes the token and the body it received.
          */
         async failuresNeverShowSecrets() {
-            const secret = fc.stringMatching(/^[A-Za-z0-9+/]{16,40}$/);
-            await fc.assert(
-                fc.asyncProperty(
-                    mutatedInputs(emulator.url),
-                    secret,
-                    secret,
-                    fc.constantFrom(
-                        (v: string) => ` ${v}`,
-                        (v: string) => `${v}\n`,
-                        (v: string) => `${v} x`,
-                        (v: string) => v,
+            const echo = await startEchoingApi();
+            const secret = fc.stringMatching(/^[A-Za-z0-9+/"\\]{16,40}$/);
+            try {
+                await fc.assert(
+                    fc.asyncProperty(
+                        mutatedInputs(echo.url),
+                        secret,
+                        secret,
+                        fc.constantFrom(
+                            (v: string) => ` ${v}`,
+                            (v: string) => `${v}\n`,
+                            (v: string) => `${v} x`,
+                            (v: string) => v,
+                        ),
+                        async (news, apiSecret, secretKey, spoil) => {
+                            const inputs = { ...news, apiSecret: spoil(apiSecret), secretKey: spoil(secretKey) };
+                            const { failures } = await provider.check!({} as TargetInputs, inputs as unknown as TargetInputs);
+                            const texts = [JSON.stringify(failures)];
+                            const before = echo.tokens.length;
+                            await provider
+                                .create(inputs as unknown as TargetInputs)
+                                .catch((e: Error) => texts.push(`${e.message} ${e.stack} ${String(e)}`));
+                            const shown = [apiSecret, secretKey, ...echo.tokens.slice(before)].flatMap(escapedForms);
+                            for (const text of texts) {
+                                for (const form of shown) {
+                                    expect(text).not.toContain(form);
+                                }
+                            }
+                            leakTexts += texts.length;
+                            echoed += echo.tokens.length - before;
+                        },
                     ),
-                    async (news, apiSecret, secretKey, spoil) => {
-                        const inputs = { ...news, apiSecret: spoil(apiSecret), secretKey: spoil(secretKey) };
-                        const { failures } = await provider.check!({} as TargetInputs, inputs as unknown as TargetInputs);
-                        const texts = [JSON.stringify(failures)];
-                        await provider
-                            .create(inputs as unknown as TargetInputs)
-                            .catch((e: Error) => texts.push(`${e.message} ${e.stack} ${String(e)}`));
-                        for (const text of texts) {
-                            expect(text).not.toContain(apiSecret);
-                            expect(text).not.toContain(secretKey);
-                        }
-                        leakTexts += texts.length;
-                    },
-                ),
-                { numRuns },
-            );
+                    { numRuns },
+                );
+            } finally {
+                await echo.stop();
+            }
         },
 
         /** check is idempotent: what it returns, it accepts unchanged. */
@@ -213,5 +228,33 @@ export function checkProperties(emulator: OpenTokEmulator, numRuns: number) {
                 { numRuns },
             );
         },
+    };
+}
+
+/** A secret as given, and JSON-escaped once and twice (a body echoed inside a JSON message). */
+function escapedForms(secret: string): string[] {
+    const once = JSON.stringify(secret).slice(1, -1);
+    return [secret, once, JSON.stringify(once).slice(1, -1)];
+}
+
+/** An API that refuses every request, quoting the token and the whole body it received. */
+async function startEchoingApi(): Promise<{ url: string; tokens: string[]; stop: () => Promise<void> }> {
+    const tokens: string[] = [];
+    const server = http.createServer((req, res) => {
+        let body = "";
+        req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        req.on("end", () => {
+            const token = String(req.headers["x-opentok-auth"] ?? req.headers.authorization ?? "").replace(/^Bearer /, "");
+            tokens.push(token);
+            res.writeHead(400, { "content-type": "application/json" }).end(
+                JSON.stringify({ message: `refused ${token} for ${body}; again: ${body}` }),
+            );
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        tokens,
+        stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
     };
 }

@@ -1,0 +1,63 @@
+// Redaction, the one function every message built from outside text goes through
+// (providers/secrets.ts): what it replaces, in which forms, and where it cuts.
+
+import { outsideTextLimit, redact, redactThenCut, secretValuesOf } from "../providers/secrets";
+
+describe("redact", () => {
+    it("replaces every occurrence, not only the first", () => {
+        expect(redact("a s3cr3t-v b s3cr3t-v c s3cr3t-v", ["s3cr3t-v"])).toBe("a [secret] b [secret] c [secret]");
+    });
+
+    it.each([
+        ["as given", 'ab"c\\d/e+f', 'ab"c\\d/e+f'],
+        ["JSON-escaped", 'ab"c\\d/e+f', 'ab\\"c\\\\d/e+f'],
+        ["JSON-escaped twice", 'ab"c\\d/e+f', 'ab\\\\\\"c\\\\\\\\d/e+f'],
+        ["URL-encoded", "ab c/d+e", "ab%20c%2Fd%2Be"],
+    ])("replaces a secret %s", (_form, secret, shown) => {
+        expect(redact(`<${shown}>`, [secret])).toBe("<[secret]>");
+    });
+
+    it("replaces a secret that contains another whole, longest first", () => {
+        expect(redact("key abcd1234efgh", ["abcd1234", "abcd1234efgh"])).toBe("key [secret]");
+    });
+
+    it("leaves values under 4 characters alone, and replaces those of 4", () => {
+        expect(redact("abc abcd", ["abc"])).toBe("abc abcd");
+        expect(redact("abc abcd", ["abcd"])).toBe("abc [secret]");
+    });
+});
+
+describe("redactThenCut", () => {
+    it("redacts before cutting, so no part of a secret that straddles the cut is left", () => {
+        const secret = "Zq81fLx0Pw-straddling-secret";
+        const text = `${"x".repeat(outsideTextLimit - 10)}${secret}`;
+        const shown = redactThenCut(text, [secret]);
+        expect(shown).toBe(`${"x".repeat(outsideTextLimit - 10)}[secret]`);
+        expect(redactThenCut(`${"x".repeat(outsideTextLimit - 4)}${secret}`, [secret])).toBe(`${"x".repeat(outsideTextLimit - 4)}[sec...`);
+    });
+
+    it("cuts at the limit, marking the cut, and leaves a text of exactly the limit whole", () => {
+        expect(redactThenCut("y".repeat(300), [])).toBe("y".repeat(300));
+        expect(redactThenCut("y".repeat(301), [])).toBe(`${"y".repeat(300)}...`);
+        expect(redactThenCut("abcdef", [], 3)).toBe("abc...");
+    });
+
+    it("puts the text on one line", () => {
+        expect(redactThenCut("a\r\nb\tc\nd", [])).toBe("a b c d");
+    });
+});
+
+describe("secretValuesOf", () => {
+    it("gives the secret properties' values, and each long line of a multi-line one, without its armour", () => {
+        const pem = `-----BEGIN PRIVATE KEY-----\n${"A".repeat(64)}\r\n${"B".repeat(15)}\n-----END PRIVATE KEY-----`;
+        expect(secretValuesOf({ apiKey: "123", apiSecret: "s-1", secretKey: "", privateKey: pem, accountKey: 42 })).toEqual([
+            "s-1",
+            pem,
+            "A".repeat(64),
+        ]);
+    });
+
+    it("keeps a line of exactly 16 characters", () => {
+        expect(secretValuesOf({ privateKey: `x\n${"C".repeat(16)}` })).toEqual([`x\n${"C".repeat(16)}`, "C".repeat(16)]);
+    });
+});
