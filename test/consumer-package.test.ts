@@ -276,7 +276,9 @@ describe("installed with pnpm 12.4.2", () => {
                 { name: "pnpm, destroyed after an upgrade", cwd: app, program: path.join(app, "index.js"), resolveFrom: app },
                 (c) => {
                     packageJson(app, { [packageName]: `file:${upgradedTarball}`, "@pulumi/pulumi": "3.248.0" });
-                    run(pnpm, ["install", "--prefer-offline"], app);
+                    // As a user upgrading does: the lockfile is to change. (With CI set, pnpm would
+                    // otherwise insist on the old lockfile.)
+                    run(pnpm, ["install", "--prefer-offline", "--no-frozen-lockfile"], app);
                     after = installed();
                     // What pnpm's store prune does to the version state was written with.
                     fs.rmSync(pnpmEntryOf(before), { recursive: true });

@@ -125,7 +125,7 @@ function probeObject() {
         region: "us-east-1",
         endpoint: urls.s3,
         forcePathStyle: true,
-        credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+        credentials: { accessKeyId: "S3RVER", secretAccessKey: "local-s3-secret" },
     });
     return aside("s3", () =>
         client.send(new HeadObjectCommand({ Bucket: "local-archives", Key: "12345678/opentok-archive-storage-preflight/probe.txt" })),
@@ -142,7 +142,7 @@ describe("examples/local against the servers of npm run local", () => {
     it("prints the secrets to set and the settings for ports other than the defaults", () => {
         expect(printed[0]).toEqual([
             { key: "opentok:apiSecret", value: "emulator-secret", secret: true },
-            { key: `${project}:s3SecretKey`, value: "S3RVER", secret: true },
+            { key: `${project}:s3SecretKey`, value: "local-s3-secret", secret: true },
             { key: "opentok:apiUrl", value: urls.emulator, secret: false },
             { key: `${project}:s3Endpoint`, value: urls.s3, secret: false },
         ]);

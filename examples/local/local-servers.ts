@@ -11,7 +11,10 @@ export const localServers = {
     s3Port: 4568,
     /** OPENTOK_LOCAL_S3_BUCKET */
     bucket: "local-archives",
-    /** s3rver's built-in key pair: the only one it knows. */
+    /**
+     * s3rver's built-in access key, the only one it knows. It does not check SigV4 signatures, so
+     * any secret works; this one differs from the access key, which the provider's check requires.
+     */
     s3AccessKey: "S3RVER",
-    s3SecretKey: "S3RVER",
+    s3SecretKey: "local-s3-secret",
 } as const;
