@@ -1,7 +1,7 @@
 // Typed errors of the archive upload target. Their messages say what failed and what to do, and
 // are built only from values that are safe to print: no secret reaches them (see secrets.ts).
 
-import type { AuthMode, CheckFailure } from "./validation";
+import type { AuthMode, CheckFailure } from "./inputs";
 
 /** Base of every error the provider throws; `name` says which, as the host prints it. */
 export class ArchiveUploadTargetError extends Error {
