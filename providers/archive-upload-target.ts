@@ -79,9 +79,7 @@ export class ArchiveUploadTarget extends pulumi.CustomResource {
 
     /** Whether `obj` is an ArchiveUploadTarget, also one from another copy of this package. */
     static isInstance(obj: unknown): obj is ArchiveUploadTarget {
-        return (
-            pulumi.CustomResource.isInstance(obj) && "__pulumiType" in obj && obj.__pulumiType === ArchiveUploadTarget.__pulumiType
-        );
+        return pulumi.CustomResource.isInstance(obj) && "__pulumiType" in obj && obj.__pulumiType === ArchiveUploadTarget.__pulumiType;
     }
 
     constructor(name: string, args: ArchiveUploadTargetArgs, opts?: pulumi.CustomResourceOptions) {

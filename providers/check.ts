@@ -30,7 +30,14 @@ export function checkBeforeRequest(given: object): CheckResult<TargetInputs> {
     const unknown = Object.entries(news).filter(([, value]) => isUnknown(value));
     if (unknown.length > 0) {
         const reason = "is not known yet (it depends on a resource not yet created); it must be known before the target can be set";
-        return { ok: false, failures: withoutSecrets(unknown.map(([property]) => ({ property, reason })), news), resolved: {} };
+        return {
+            ok: false,
+            failures: withoutSecrets(
+                unknown.map(([property]) => ({ property, reason })),
+                news,
+            ),
+            resolved: {},
+        };
     }
     const { failures, resolved } = runRules(news);
     if (failures.length > 0) {

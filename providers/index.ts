@@ -5,9 +5,9 @@ export type { ArchiveUploadTargetArgs, ArchiveUploadTargetOutputs } from "./arch
 // The provider the resource's text in state runs, and that text (see provider-loader.ts).
 export { archiveUploadTargetProvider, archiveUploadTargetProviderText } from "./provider-loader";
 export type { TargetState } from "./archive-upload-target-provider";
-export { ArchiveUploadTargetError, InvalidInputsError, OpenTokApiError, OpenTokUnreachableError } from "./errors";
 export type { RetryPolicy } from "./client";
-export { multipartProbeKey, PreflightError, probeKey } from "./preflight";
+// Errors are not exported: they reach a program only as the text Pulumi prints (errors.ts).
+export { multipartProbeKey, probeKey } from "./preflight";
 export { secretPropertyNames } from "./properties";
 export { unknownValue } from "./unknown";
 export { defaultApiUrl, fallbackModes, sseModes, targetTypes } from "./inputs";

@@ -61,8 +61,7 @@ export interface CheckFailure {
  * resolved before failing (unchecked values, for Pulumi's host, which wants inputs back).
  */
 export type CheckResult<T> =
-    | { ok: true; inputs: T }
-    | { ok: false; failures: CheckFailure[]; resolved: Readonly<Partial<Record<PropertyName, unknown>>> };
+    { ok: true; inputs: T } | { ok: false; failures: CheckFailure[]; resolved: Readonly<Partial<Record<PropertyName, unknown>>> };
 
 /** The auth mode inputs (or state) are in: Vonage when an application is given, else OpenTok. */
 export function authModeOf(inputs: { applicationId?: unknown; privateKey?: unknown }): AuthMode {

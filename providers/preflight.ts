@@ -47,7 +47,7 @@ export class PreflightError extends ArchiveUploadTargetError {
         message: string,
         readonly code: string,
     ) {
-        super(message, "PreflightError");
+        super(message);
     }
 }
 

@@ -254,7 +254,7 @@ export const properties: PropertyTable = {
         change: "state",
         default: true,
         doc:
-            "S3 targets. Before setting the target (create, and an update that changes it), probe the bucket with the " +
+            "for an S3 target, before setting it (create, and an update that changes it), probe the bucket with the " +
             "target's own keys (a single-part and a multipart upload) and fail if it refuses either. See [Preflight](#preflight).",
     },
 };

@@ -205,7 +205,9 @@ export function sseRule(value: string, shown: string): string | undefined {
 // Azure Blob Storage naming rules (storage account names; container names).
 
 export function accountNameRule(value: string, shown: string): string | undefined {
-    return /^[a-z0-9]{3,24}$/.test(value) ? undefined : `must be an Azure storage account name, 3 to 24 lowercase letters and digits, but was ${shown}`;
+    return /^[a-z0-9]{3,24}$/.test(value)
+        ? undefined
+        : `must be an Azure storage account name, 3 to 24 lowercase letters and digits, but was ${shown}`;
 }
 
 export function accountKeyRule(value: string, shown: string): string | undefined {
