@@ -14,36 +14,33 @@ type Resolved = Partial<Record<PropertyName, unknown>>;
 
 /** For `check`: values unknown at preview pass unchanged and are never a failure; they are checked again when known. */
 export function checkAtPreview(given: object): CheckResult<TargetInputs> {
-    const { failures, resolved } = runRules(Object.fromEntries(Object.entries(given)));
-    if (failures.length > 0) {
-        return { ok: false, failures, resolved };
-    }
-    if (!holdsAll(resolved, { acceptUnknown: true })) {
-        throw new Error(wrongTypeMessage(resolved));
-    }
-    return { ok: true, inputs: resolved };
+    return checked(Object.fromEntries(Object.entries(given)), { acceptUnknown: true });
 }
 
 /** Before a request: an unknown value is a failure, the placeholder must never reach the API. */
 export function checkBeforeRequest(given: object): CheckResult<TargetInputs> {
     const news: RawInputs = Object.fromEntries(Object.entries(given));
-    const unknown = Object.entries(news).filter(([, value]) => isUnknown(value));
+    const unknown = Object.keys(news).filter((name) => isUnknown(news[name]));
     if (unknown.length > 0) {
         const reason = "is not known yet (it depends on a resource not yet created); it must be known before the target can be set";
         return {
             ok: false,
             failures: withoutSecrets(
-                unknown.map(([property]) => ({ property, reason })),
+                unknown.map((property) => ({ property, reason })),
                 news,
             ),
-            resolved: {},
         };
     }
+    return checked(news, { acceptUnknown: false });
+}
+
+function checked(news: RawInputs, { acceptUnknown }: { acceptUnknown: boolean }): CheckResult<TargetInputs> {
     const { failures, resolved } = runRules(news);
     if (failures.length > 0) {
-        return { ok: false, failures, resolved };
+        return { ok: false, failures };
     }
-    if (!holdsAll(resolved, { acceptUnknown: false })) {
+    if (!holdsAll(resolved, { acceptUnknown })) {
+        // A rule accepted a value its property cannot hold: a bug here, not the user's input.
         throw new Error(wrongTypeMessage(resolved));
     }
     return { ok: true, inputs: resolved };

@@ -56,12 +56,8 @@ export interface CheckFailure {
     reason: string;
 }
 
-/**
- * What check answers. A failed check is not valid inputs: it carries the failures, and what it
- * resolved before failing (unchecked values, for Pulumi's host, which wants inputs back).
- */
-export type CheckResult<T> =
-    { ok: true; inputs: T } | { ok: false; failures: CheckFailure[]; resolved: Readonly<Partial<Record<PropertyName, unknown>>> };
+/** What check answers: valid inputs, or failures (a failed check is not typed as inputs). */
+export type CheckResult<T> = { ok: true; inputs: T } | { ok: false; failures: CheckFailure[] };
 
 /** The auth mode inputs (or state) are in: Vonage when an application is given, else OpenTok. */
 export function authModeOf(inputs: { applicationId?: unknown; privateKey?: unknown }): AuthMode {
