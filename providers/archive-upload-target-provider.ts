@@ -2,7 +2,7 @@
 //   check  -> validates inputs and applies defaults; no request
 //   diff   -> apiKey/applicationId/apiUrl changed: replace; target fields: update; no request
 //   create -> preflight: a single-part and a multipart upload to the bucket (verify, S3), then PUT <apiUrl>/v2/project/<project>/archive/storage
-//   update -> preflight, then PUT (neither when only apiSecret, privateKey or verify changed)
+//   update -> preflight, then PUT (neither when only state-only inputs changed: apiSecret, privateKey, verify)
 //   delete -> DELETE (404, nothing configured, counts as success)
 //   read   -> no request: the API has no GET, so refresh returns the stored state as inputs
 //
@@ -17,7 +17,7 @@ import { ApiCredentials, deleteArchiveStorage, putArchiveStorage, RequestOptions
 import { InvalidInputsError } from "./errors";
 import { authModeOf, projectIdOf, TargetInputs } from "./inputs";
 import { preflightPolicyFromEnvironment, verifyUpload } from "./preflight";
-import { propertyNames, replacePropertyNames } from "./properties";
+import { properties, propertyNames, replacePropertyNames } from "./properties";
 import { secretValuesOf } from "./secrets";
 import { isUnknown } from "./unknown";
 
@@ -56,8 +56,8 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
     async update(_id, olds, news) {
         const old = stateFromStored(olds);
         const inputs = validated(news);
-        const targetChanged =
-            replacePropertyNames.some((name) => old[name] !== inputs[name]) || JSON.stringify(targetBody(old)) !== JSON.stringify(targetBody(inputs));
+        // The table says which changes are sent: any but a state-only one (apiSecret, privateKey, verify).
+        const targetChanged = propertyNames.some((name) => properties[name].change !== "state" && old[name] !== inputs[name]);
         if (targetChanged) {
             await verifyBeforeSetting(inputs);
             await putArchiveStorage(credentialsOf(inputs), targetBody(inputs), requestOptions(inputs, old));

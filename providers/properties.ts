@@ -5,28 +5,7 @@
 // rules.ts, its field in TargetInputs (inputs.ts) and ArchiveUploadTargetArgs.
 
 import { AuthMode, defaultApiUrls, fallbackModes, PropertyName, SseMode, sseModes, TargetInputs, targetTypes } from "./inputs";
-import {
-    accessKeyRule,
-    accountKeyRule,
-    accountNameRule,
-    apiKeyRule,
-    apiUrlRule,
-    applicationIdRule,
-    bucketNameRule,
-    containerRule,
-    credentialRule,
-    domainRule,
-    endpointRule,
-    fallbackFor,
-    lowerCase,
-    numberAsString,
-    oneOf,
-    privateKeyRule,
-    Rule,
-    secretKeyRule,
-    sseRule,
-    withoutTrailingSlashes,
-} from "./rules";
+import * as rules from "./rules";
 
 /**
  * Which inputs go together. Credentials are of one API (`authMode`) or, without one, of both;
@@ -57,7 +36,7 @@ export type StringProperty<T extends string> = PropertyFacts & {
     default?: (mode: AuthMode) => T;
     /** Puts a given value in the form its rule reads (before the rule). */
     normalize?: (value: unknown) => unknown;
-    rule: Rule;
+    rule: rules.Rule;
     /** The stored and sent form of a value its rule accepted. */
     resolve?: (value: string, mode: AuthMode) => T;
     /** The reason when a required input is missing, where the usual one would not say enough. */
@@ -79,8 +58,8 @@ export const properties: PropertyTable = {
         secret: false,
         change: "replace",
         required: true,
-        normalize: numberAsString,
-        rule: apiKeyRule,
+        normalize: rules.numberAsString,
+        rule: rules.apiKeyRule,
         doc: "the OpenTok project's API key (digits), with `apiSecret`.",
     },
     apiSecret: {
@@ -90,7 +69,7 @@ export const properties: PropertyTable = {
         secret: true,
         change: "state",
         required: true,
-        rule: credentialRule("the project's API secret"),
+        rule: rules.credentialRule("the project's API secret"),
         doc: "the OpenTok project's API secret.",
     },
     applicationId: {
@@ -100,8 +79,8 @@ export const properties: PropertyTable = {
         secret: false,
         change: "replace",
         required: true,
-        normalize: lowerCase,
-        rule: applicationIdRule,
+        normalize: rules.lowerCase,
+        rule: rules.applicationIdRule,
         doc: "instead of `apiKey`/`apiSecret`, the Vonage Video API application's ID (a UUID), with `privateKey`.",
     },
     privateKey: {
@@ -111,7 +90,7 @@ export const properties: PropertyTable = {
         secret: true,
         change: "state",
         required: true,
-        rule: privateKeyRule,
+        rule: rules.privateKeyRule,
         doc: "the application's RSA private key, PEM contents (not a path), at least 2048 bits.",
     },
     apiUrl: {
@@ -121,8 +100,8 @@ export const properties: PropertyTable = {
         change: "replace",
         required: false,
         default: (mode) => defaultApiUrls[mode],
-        rule: apiUrlRule,
-        resolve: withoutTrailingSlashes,
+        rule: rules.apiUrlRule,
+        resolve: rules.withoutTrailingSlashes,
         doc:
             "base URL of the API, following the credentials given: `https` with no path, query or credentials, in " +
             "canonical form (`http` only to a loopback host, for emulators).",
@@ -135,7 +114,7 @@ export const properties: PropertyTable = {
         required: false,
         default: () => "s3",
         allowed: targetTypes,
-        rule: oneOf(targetTypes),
+        rule: rules.oneOf(targetTypes),
         doc: "`s3` or `azure`.",
     },
     bucket: {
@@ -144,7 +123,7 @@ export const properties: PropertyTable = {
         secret: false,
         change: "update",
         required: true,
-        rule: bucketNameRule,
+        rule: rules.bucketNameRule,
         doc:
             "the bucket, by S3's naming rules: 3 to 63 lowercase letters, digits, dots and hyphens; starts and ends with " +
             "a letter or digit; no `..`; not an IP address; no reserved prefix (`xn--`, `sthree-`, `amzn-s3-demo-`) or " +
@@ -156,7 +135,7 @@ export const properties: PropertyTable = {
         secret: false,
         change: "update",
         required: true,
-        rule: accessKeyRule,
+        rule: rules.accessKeyRule,
         doc: "access key ID OpenTok uploads with. Temporary STS keys (`ASIA...`) are refused: OpenTok cannot send their session token.",
     },
     secretKey: {
@@ -165,7 +144,7 @@ export const properties: PropertyTable = {
         secret: true,
         change: "update",
         required: true,
-        rule: secretKeyRule,
+        rule: rules.secretKeyRule,
         doc: "the secret access key of `accessKey`.",
     },
     endpoint: {
@@ -174,8 +153,8 @@ export const properties: PropertyTable = {
         secret: false,
         change: "update",
         required: false,
-        rule: endpointRule,
-        resolve: withoutTrailingSlashes,
+        rule: rules.endpointRule,
+        resolve: rules.withoutTrailingSlashes,
         doc:
             "base URL of S3-compatible storage other than AWS, **with protocol**, e.g. `https://storage.googleapis.com`; " +
             "without it, AWS S3. An old revision of OpenTok's docs shows it without protocol; the current one with, and " +
@@ -189,7 +168,7 @@ export const properties: PropertyTable = {
         required: false,
         default: (): SseMode => "s3",
         allowed: sseModes,
-        rule: sseRule,
+        rule: rules.sseRule,
         doc:
             "`s3` asks for SSE-S3 (S3-managed keys, AES256); `none` asks for none. OpenTok supports no KMS or customer " +
             "keys: `kms`/`aws:kms` are refused with that reason.",
@@ -200,7 +179,7 @@ export const properties: PropertyTable = {
         secret: false,
         change: "update",
         required: true,
-        rule: accountNameRule,
+        rule: rules.accountNameRule,
         doc: "the storage account, 3 to 24 lowercase letters and digits.",
     },
     accountKey: {
@@ -209,7 +188,7 @@ export const properties: PropertyTable = {
         secret: true,
         change: "update",
         required: true,
-        rule: accountKeyRule,
+        rule: rules.accountKeyRule,
         doc: "the storage account's access key (base64).",
     },
     container: {
@@ -218,7 +197,7 @@ export const properties: PropertyTable = {
         secret: false,
         change: "update",
         required: true,
-        rule: containerRule,
+        rule: rules.containerRule,
         doc: "the blob container, 3 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit, no `--`.",
     },
     domain: {
@@ -227,7 +206,7 @@ export const properties: PropertyTable = {
         secret: false,
         change: "update",
         required: false,
-        rule: domainRule,
+        rule: rules.domainRule,
         doc: "the blob service's host name, without protocol, e.g. for a sovereign cloud; without it, Azure's.",
     },
     fallback: {
@@ -237,8 +216,8 @@ export const properties: PropertyTable = {
         change: "update",
         required: true,
         allowed: fallbackModes,
-        rule: oneOf(fallbackModes),
-        resolve: (value, mode) => fallbackFor(mode, value),
+        rule: rules.oneOf(fallbackModes),
+        resolve: (value, mode) => rules.fallbackFor(mode, value),
         missing:
             'is required, with no default on purpose: "none" means an archive whose upload fails is lost, "opentok" (or "vonage") ' +
             "means it stays in the OpenTok cloud (outside your bucket) for 72 hours",
