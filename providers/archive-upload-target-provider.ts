@@ -2,7 +2,7 @@
 //   check  -> validates inputs and applies defaults; no request
 //   diff   -> apiKey/applicationId/apiUrl changed: replace; target fields: update; no request
 //   create -> preflight: a single-part and a multipart upload to the bucket (verify, S3), then PUT <apiUrl>/v2/project/<project>/archive/storage
-//   update -> preflight, then PUT (neither when only apiSecret, privateKey or verify changed)
+//   update -> preflight, then PUT (neither when only state-only inputs changed: apiSecret, privateKey, verify)
 //   delete -> DELETE (404, nothing configured, counts as success)
 //   read   -> no request: the API has no GET, so refresh returns the stored state as inputs
 //
@@ -12,48 +12,33 @@
 // written by any earlier version.
 
 import type * as pulumi from "@pulumi/pulumi";
+import { checkAtPreview, checkBeforeRequest, stateFromStored } from "./check";
 import { ApiCredentials, deleteArchiveStorage, putArchiveStorage, RequestOptions, retryPolicyFromEnvironment, TargetBody } from "./client";
 import { InvalidInputsError } from "./errors";
+import { authModeOf, projectIdOf, TargetInputs } from "./inputs";
 import { preflightPolicyFromEnvironment, verifyUpload } from "./preflight";
+import { properties, propertyNames, replacePropertyNames } from "./properties";
 import { secretValuesOf } from "./secrets";
 import { isUnknown } from "./unknown";
-import { authModeOf, checkInputs, defaultApiUrls, knownInputNames, projectIdOf, TargetInputs } from "./validation";
 
 /** What a target stores in state: its resolved inputs. Secrets are marked by the resource. */
 export type TargetState = TargetInputs;
 
-/** Changing one of these addresses another project (or API): the resource is replaced. */
-const replaceProperties = ["apiKey", "applicationId", "apiUrl"] as const;
-
-/** The properties whose change is sent to the API as a new target. */
-const targetProperties = [
-    "type",
-    "bucket",
-    "accessKey",
-    "secretKey",
-    "endpoint",
-    "sse",
-    "accountName",
-    "accountKey",
-    "container",
-    "domain",
-    "fallback",
-] as const;
-
-/** Properties that change state but not the target: updating them sends no request. */
-const stateOnlyProperties = ["apiSecret", "privateKey", "verify"] as const;
-
 export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<TargetInputs, TargetState> = {
     async check(_olds, news) {
-        const { inputs, failures } = checkInputs(news as unknown as Record<string, unknown>, { allowUnknown: true });
-        return { inputs, failures };
+        const result = checkAtPreview(news);
+        // A failed check answers its inputs as given: they are not valid inputs, and Pulumi's
+        // host wants inputs back with the failures (the engine stops at the failures).
+        return result.ok ? { inputs: result.inputs, failures: [] } : { inputs: news, failures: result.failures };
     },
 
     async diff(_id, olds, news) {
         const old = stateFromStored(olds);
         const changed = (name: keyof TargetInputs) => isUnknown(news[name]) || (old[name] ?? undefined) !== (news[name] ?? undefined);
-        const replaces = replaceProperties.filter(changed);
-        const changes = replaces.length > 0 || targetProperties.some(changed) || stateOnlyProperties.some(changed);
+        // Every property is compared: a state-only change (apiSecret, privateKey, verify) is a
+        // change too, which update stores without sending a request.
+        const replaces = replacePropertyNames.filter(changed);
+        const changes = propertyNames.some(changed);
         // Create-before-delete is always safe: a replacement configures another project or API
         // first, and the old resource's delete skips a project set in this deployment
         // (see `projectsSetInThisProcess`).
@@ -71,8 +56,8 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
     async update(_id, olds, news) {
         const old = stateFromStored(olds);
         const inputs = validated(news);
-        const targetChanged =
-            replaceProperties.some((name) => old[name] !== inputs[name]) || JSON.stringify(targetBody(old)) !== JSON.stringify(targetBody(inputs));
+        // The table says which changes are sent: any but a state-only one (apiSecret, privateKey, verify).
+        const targetChanged = propertyNames.some((name) => properties[name].change !== "state" && old[name] !== inputs[name]);
         if (targetChanged) {
             await verifyBeforeSetting(inputs);
             await putArchiveStorage(credentialsOf(inputs), targetBody(inputs), requestOptions(inputs, old));
@@ -112,36 +97,11 @@ async function verifyBeforeSetting(inputs: TargetInputs): Promise<void> {
 }
 
 function validated(raw: TargetInputs): TargetInputs {
-    const { inputs, failures } = checkInputs(raw as unknown as Record<string, unknown>, { allowUnknown: false });
-    if (failures.length > 0) {
-        throw new InvalidInputsError(failures);
+    const result = checkBeforeRequest(raw);
+    if (!result.ok) {
+        throw new InvalidInputsError(result.failures);
     }
-    return inputs;
-}
-
-/**
- * State as stored by any version of this provider, in the current shape. Fields added later get
- * their earlier meaning here, so that delete and refresh keep working on old state: version 1
- * had no auth mode (OpenTok), no type (S3) and no verify (on).
- */
-function stateFromStored(stored: TargetState): TargetState {
-    const raw = stored as unknown as Record<string, unknown>;
-    const state: Record<string, unknown> = {};
-    for (const name of knownInputNames) {
-        if (raw[name] !== undefined && raw[name] !== null) {
-            state[name] = raw[name];
-        }
-    }
-    if (state.apiKey !== undefined) {
-        state.apiKey = String(state.apiKey);
-    }
-    state.apiUrl ??= defaultApiUrls[authModeOf(state)];
-    state.type ??= "s3";
-    if (state.type === "s3") {
-        state.sse ??= "s3";
-    }
-    state.verify ??= true;
-    return state as unknown as TargetState;
+    return result.inputs;
 }
 
 /** Retry policy, and every secret in play, so that no error can carry one. */
@@ -188,11 +148,11 @@ function targetBody(inputs: TargetInputs): TargetBody {
  */
 function projectsSetInThisProcess(): Set<string> {
     const key = Symbol.for("opentok-archive-storage.projectsSetInThisProcess");
-    const registry = globalThis as unknown as Record<symbol, Set<string> | undefined>;
-    let projects = registry[key];
-    if (projects === undefined) {
-        projects = new Set<string>();
-        registry[key] = projects;
+    const existing: unknown = Reflect.get(globalThis, key);
+    if (existing instanceof Set) {
+        return existing;
     }
+    const projects = new Set<string>();
+    Reflect.set(globalThis, key, projects);
     return projects;
 }

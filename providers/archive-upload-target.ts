@@ -2,9 +2,13 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { archiveUploadTargetProviderText } from "./provider-loader";
-import { secretPropertyNames } from "./secrets";
-import type { FallbackMode, SseMode, TargetType } from "./validation";
+import type { FallbackMode, SseMode, TargetInputs, TargetType } from "./inputs";
+import { propertyNames, secretPropertyNames } from "./properties";
 
+/**
+ * The inputs, written out for their documentation. test/properties.test.ts holds them to the
+ * property table (properties.ts): the typecheck fails when a name or a type differs.
+ */
 export interface ArchiveUploadTargetArgs {
     /** OpenTok project: its API key (digits). Give with `apiSecret`, or use `applicationId`. Changing it replaces the resource. */
     apiKey?: pulumi.Input<string>;
@@ -52,11 +56,20 @@ export interface ArchiveUploadTargetArgs {
     verify?: pulumi.Input<boolean>;
 }
 
+/** The resource's outputs: every input, resolved (defaults applied). */
+export type ArchiveUploadTargetOutputs = { readonly [K in keyof TargetInputs]-?: pulumi.Output<TargetInputs[K]> };
+
+// The outputs are declared from the property table's type rather than one by one: an interface
+// merged with the class adds them as types only, as `declare` fields would (Pulumi sets them).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface ArchiveUploadTarget extends ArchiveUploadTargetOutputs {}
+
 /**
  * A dynamic resource, registered as pulumi.dynamic.Resource registers one (type
  * `pulumi-nodejs:dynamic/<module>:<type>`, provider text in `__provider`), but with the provider
  * text written rather than closure-serialized: see provider-loader.ts.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ArchiveUploadTarget extends pulumi.CustomResource {
     /**
      * The type token, on the class as @pulumi/aws classes carry theirs: CrossGuard's
@@ -66,50 +79,12 @@ export class ArchiveUploadTarget extends pulumi.CustomResource {
 
     /** Whether `obj` is an ArchiveUploadTarget, also one from another copy of this package. */
     static isInstance(obj: unknown): obj is ArchiveUploadTarget {
-        return (
-            pulumi.CustomResource.isInstance(obj) && (obj as unknown as { __pulumiType?: unknown }).__pulumiType === ArchiveUploadTarget.__pulumiType
-        );
+        return pulumi.CustomResource.isInstance(obj) && "__pulumiType" in obj && obj.__pulumiType === ArchiveUploadTarget.__pulumiType;
     }
-
-    declare readonly apiKey: pulumi.Output<string | undefined>;
-    declare readonly apiSecret: pulumi.Output<string | undefined>;
-    declare readonly applicationId: pulumi.Output<string | undefined>;
-    declare readonly privateKey: pulumi.Output<string | undefined>;
-    declare readonly apiUrl: pulumi.Output<string>;
-    declare readonly type: pulumi.Output<TargetType>;
-    declare readonly bucket: pulumi.Output<string | undefined>;
-    declare readonly accessKey: pulumi.Output<string | undefined>;
-    declare readonly secretKey: pulumi.Output<string | undefined>;
-    declare readonly endpoint: pulumi.Output<string | undefined>;
-    declare readonly sse: pulumi.Output<SseMode | undefined>;
-    declare readonly accountName: pulumi.Output<string | undefined>;
-    declare readonly accountKey: pulumi.Output<string | undefined>;
-    declare readonly container: pulumi.Output<string | undefined>;
-    declare readonly domain: pulumi.Output<string | undefined>;
-    declare readonly fallback: pulumi.Output<FallbackMode>;
-    declare readonly verify: pulumi.Output<boolean>;
 
     constructor(name: string, args: ArchiveUploadTargetArgs, opts?: pulumi.CustomResourceOptions) {
         // Every input is passed, so that every output exists on the resource (undefined ones too).
-        const props: Record<string, unknown> = {
-            apiKey: args.apiKey,
-            apiSecret: args.apiSecret,
-            applicationId: args.applicationId,
-            privateKey: args.privateKey,
-            apiUrl: args.apiUrl,
-            type: args.type,
-            bucket: args.bucket,
-            accessKey: args.accessKey,
-            secretKey: args.secretKey,
-            endpoint: args.endpoint,
-            sse: args.sse,
-            accountName: args.accountName,
-            accountKey: args.accountKey,
-            container: args.container,
-            domain: args.domain,
-            fallback: args.fallback,
-            verify: args.verify,
-        };
+        const props: Record<string, unknown> = Object.fromEntries(propertyNames.map((name) => [name, args[name]]));
         // Secret whether or not the caller wrapped them: inputs here, outputs through
         // additionalSecretOutputs (the engine would only re-mark outputs whose input was secret).
         for (const name of secretPropertyNames) {

@@ -9,7 +9,7 @@ import axios, { AxiosResponse } from "axios";
 import { OpenTokApiError, OpenTokUnreachableError, SigningError } from "./errors";
 import { applicationToken, projectToken } from "./jwt";
 import { redactThenCut, secretValuesOf } from "./secrets";
-import type { AuthMode, FallbackMode } from "./validation";
+import type { AuthMode, FallbackMode } from "./inputs";
 
 /** Who calls the API: an OpenTok project (key + secret) or a Vonage application (ID + private key). */
 export type ApiCredentials = { apiUrl: string } & (
@@ -106,7 +106,8 @@ async function send(
 ): Promise<AxiosResponse<string>> {
     const mode: AuthMode = credentials.mode;
     const path = archiveStoragePath(projectIdOf(credentials));
-    const url = credentials.apiUrl.replace(/\/+$/, "") + path;
+    // apiUrl is canonical, without trailing slashes: check stores it so (properties.ts).
+    const url = credentials.apiUrl + path;
     // Tokens join the list as they are made: an API that echoes one must not make us print it.
     const allSecrets = [...secrets, ...secretValuesOf(credentials)];
     const safe = (text: string) => redactThenCut(text, allSecrets);

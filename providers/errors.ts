@@ -1,20 +1,23 @@
 // Typed errors of the archive upload target. Their messages say what failed and what to do, and
 // are built only from values that are safe to print: no secret reaches them (see secrets.ts).
 
-import type { AuthMode, CheckFailure } from "./validation";
+import type { AuthMode, CheckFailure } from "./inputs";
 
-/** Base of every error the provider throws; `name` says which, as the host prints it. */
+/**
+ * Base of every error the provider throws; `name` is the class's, as the host prints it. Internal:
+ * Pulumi's host sends only the message text to the engine, so no program can catch these by class.
+ */
 export class ArchiveUploadTargetError extends Error {
-    constructor(message: string, name: string) {
+    constructor(message: string) {
         super(message);
-        this.name = name;
+        this.name = new.target.name;
     }
 }
 
 /** Inputs that fail validation; raised by create/update if called without a passing check. */
 export class InvalidInputsError extends ArchiveUploadTargetError {
     constructor(readonly failures: CheckFailure[]) {
-        super(`Invalid ArchiveUploadTarget inputs: ${failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`, "InvalidInputsError");
+        super(`Invalid ArchiveUploadTarget inputs: ${failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`);
     }
 }
 
@@ -33,7 +36,6 @@ export class OpenTokApiError extends ArchiveUploadTargetError {
         super(
             `${method} ${path} failed with ${status}${apiMessage ? `: ${apiMessage}` : ""}` +
                 `${attempts > 1 ? ` (after ${attempts} attempts)` : ""}. ${hintFor(status, mode, clockSkewSeconds)}`,
-            "OpenTokApiError",
         );
     }
 }
@@ -49,7 +51,6 @@ export class SigningError extends ArchiveUploadTargetError {
                 (property === "privateKey"
                     ? "Give the Vonage application's RSA private key, at least 2048 bits, in PEM form. No request was sent."
                     : "Give the OpenTok project's API secret. No request was sent."),
-            "SigningError",
         );
     }
 }
@@ -69,7 +70,6 @@ export class OpenTokUnreachableError extends ArchiveUploadTargetError {
         super(
             `${method} ${path} to ${origin} got no answer after ${attempts} attempt${attempts === 1 ? "" : "s"} (last: ${reason}). ` +
                 `Check apiUrl and the network, then run the update again; the target is as it was before if no attempt reached the API.`,
-            "OpenTokUnreachableError",
         );
     }
 }

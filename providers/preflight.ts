@@ -4,7 +4,7 @@
 
 import { ArchiveUploadTargetError } from "./errors";
 import { redact, redactThenCut, secretValuesOf } from "./secrets";
-import { projectIdOf, TargetInputs } from "./validation";
+import { projectIdOf, TargetInputs } from "./inputs";
 
 export interface PreflightPolicy {
     /** How long to keep retrying errors that a brand-new key or policy produces while AWS propagates it. */
@@ -47,7 +47,7 @@ export class PreflightError extends ArchiveUploadTargetError {
         message: string,
         readonly code: string,
     ) {
-        super(message, "PreflightError");
+        super(message);
     }
 }
 

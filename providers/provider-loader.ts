@@ -14,7 +14,7 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import type { TargetState } from "./archive-upload-target-provider";
-import type { TargetInputs } from "./validation";
+import type { TargetInputs } from "./inputs";
 
 type Provider = pulumi.dynamic.ResourceProvider<TargetInputs, TargetState>;
 

@@ -1,13 +1,13 @@
-// The one place that decides which properties are secret, and how secret values are kept
-// out of every message that leaves the provider (errors, logs, check failures).
+// How secret values are kept out of every message that leaves the provider (errors, logs, check
+// failures). Which properties are secret is the property table's to say (properties.ts).
 
-/** Input and output properties whose values are credentials: secret in state, never printed. */
-export const secretPropertyNames = ["apiSecret", "secretKey", "privateKey", "accountKey"] as const;
+import type { PropertyName } from "./inputs";
+import { isPropertyName, properties, secretPropertyNames } from "./properties";
 
-export type SecretPropertyName = (typeof secretPropertyNames)[number];
+export { secretPropertyNames };
 
-export function isSecretProperty(name: string): name is SecretPropertyName {
-    return (secretPropertyNames as readonly string[]).includes(name);
+export function isSecretProperty(name: string): name is PropertyName {
+    return isPropertyName(name) && properties[name].secret;
 }
 
 /** How long a piece of outside text (an API's message, a library's error) may be in a message. */

@@ -76,6 +76,28 @@ describe("ArchiveUploadTarget", () => {
         expect((await resolved(target.bucket)).secret).toBe(false);
     });
 
+    it("marks privateKey and accountKey secret too, and no other input", async () => {
+        // Not valid together (check would refuse them), but the resource marks secrets before any check.
+        const plain = { apiSecret, privateKey: "pem-contents-0123456789", secretKey, accountKey: "YWNjb3VudC1rZXk=" };
+        const target = new ArchiveUploadTarget("every-secret", {
+            apiKey: "12345681",
+            applicationId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+            bucket: "acme-archives",
+            accessKey: "AKIAIOSFODNN7EXAMPLE",
+            accountName: "acmearchives",
+            container: "archives",
+            fallback: "none",
+            ...plain,
+        });
+        const secretOutputs: string[] = [];
+        for (const name of Object.keys(target).filter((key) => pulumi.Output.isInstance(Reflect.get(target, key)))) {
+            if (!["urn", "id"].includes(name) && (await resolved(Reflect.get(target, name))).secret) {
+                secretOutputs.push(name);
+            }
+        }
+        expect(secretOutputs.sort()).toEqual(Object.keys(plain).sort());
+    });
+
     it("keeps every secret out of the serialized provider, and keeps it small", async () => {
         const target = new ArchiveUploadTarget("provider-text", {
             apiKey: "12345680",

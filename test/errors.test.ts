@@ -1,7 +1,9 @@
 // The hints of the provider's errors: one row per status and auth mode, and the clock-skew hint's
 // threshold (providers/errors.ts).
 
-import { clockSkewToleranceSeconds, OpenTokApiError, OpenTokUnreachableError, SigningError } from "../providers/errors";
+import * as packageExports from "../providers";
+import { clockSkewToleranceSeconds, InvalidInputsError, OpenTokApiError, OpenTokUnreachableError, SigningError } from "../providers/errors";
+import { PreflightError } from "../providers/preflight";
 
 describe("OpenTokApiError", () => {
     it.each([
@@ -58,5 +60,23 @@ describe("SigningError", () => {
         expect(error.message).toMatch(message);
         expect(error.name).toBe("SigningError");
         expect(error.property).toBe(property);
+    });
+});
+
+describe("error names", () => {
+    it.each([
+        ["InvalidInputsError", () => new InvalidInputsError([{ property: "bucket", reason: "is required but was not given" }])],
+        ["OpenTokApiError", () => new OpenTokApiError("PUT", "/p", 500, "", 1)],
+        ["OpenTokUnreachableError", () => new OpenTokUnreachableError("PUT", "/p", "http://127.0.0.1:1", "ECONNREFUSED", 1)],
+        ["SigningError", () => new SigningError("apiSecret", "empty")],
+        ["PreflightError", () => new PreflightError("Preflight upload failed", "AccessDenied")],
+    ])("%s is named by its class, as the host prints it", (name, make) => {
+        const error = make();
+        expect(error.name).toBe(name);
+        expect(String(error)).toMatch(new RegExp(`^${name}: `));
+    });
+
+    it("the package exports no error class: no program can catch one across Pulumi's provider host", () => {
+        expect(Object.keys(packageExports).filter((name) => /Error$/.test(name))).toEqual([]);
     });
 });

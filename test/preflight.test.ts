@@ -7,14 +7,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import {
-    archiveUploadTargetProvider as provider,
-    multipartProbeKey,
-    PreflightError,
-    probeKey,
-    TargetInputs,
-    archiveUploadTargetProviderText,
-} from "../providers";
+import { archiveUploadTargetProvider as provider, multipartProbeKey, probeKey, TargetInputs, archiveUploadTargetProviderText } from "../providers";
+import { PreflightError } from "../providers/preflight";
 import { S3Answer, S3Request, S3StandIn } from "./emulator/s3-stand-in";
 import { ProviderHost } from "./harness/provider-host";
 import { apiSecret, fastRetryEnvironment, OpenTokS3Inputs, secretKey, useEmulator, validInputs } from "./support/fixtures";

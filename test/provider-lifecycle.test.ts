@@ -107,6 +107,17 @@ describe("update", () => {
         expect(result.outs?.apiSecret).toBe("rotated-secret-0001");
     });
 
+    it("sends no request when only verify changed, and keeps the new value in state", async () => {
+        const inputs = await checked(validInputs(emulator));
+        await provider.create(inputs);
+        emulator.clearLog();
+
+        const result = await provider.update!(inputs.apiKey, inputs, { ...inputs, verify: !inputs.verify });
+
+        expect(emulator.received()).toHaveLength(0);
+        expect(result.outs?.verify).toBe(!inputs.verify);
+    });
+
     it("leaves the target as it was when the API refuses the update", async () => {
         const inputs = await checked(validInputs(emulator));
         await provider.create(inputs);

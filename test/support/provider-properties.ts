@@ -5,7 +5,7 @@ import * as fc from "fast-check";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import { archiveUploadTargetProvider as provider, TargetInputs, unknownValue } from "../../providers";
-import { knownInputNames } from "../../providers/validation";
+import { propertyNames as knownInputNames } from "../../providers/properties";
 import type { OpenTokEmulator } from "../emulator/opentok-emulator";
 import { generateKeyPairSync } from "crypto";
 import { vonageKeys } from "./fixtures";
