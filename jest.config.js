@@ -1,6 +1,7 @@
 // `npm test`: the fast suites, run on every change. The slower end-to-end suites (package installs,
-// whole-program runs under Pulumi's language host, the local try-out) are `npm run test:integration`,
-// and the full-count reliability suites `npm run test:reliability`; CI runs all three.
+// whole-program runs under Pulumi's language host, the local try-out, stacks written by earlier
+// releases) are `npm run test:integration`, and the full-count reliability suites
+// `npm run test:reliability`; CI runs all three.
 // Type-checking is `npm run typecheck` (tsc); jest transpiles only (tsconfig isolatedModules), which keeps a run fast.
 
 /** Suites of `npm run test:integration` (jest.integration.config.js), left out of `npm test`. */
@@ -9,6 +10,7 @@ const integrationSuites = [
     "<rootDir>/test/program-load.test.ts",
     "<rootDir>/test/local-example.test.ts",
     "<rootDir>/test/local-command.test.ts",
+    "<rootDir>/test/old-state.test.ts",
 ];
 
 /** @type {import('jest').Config} */

@@ -1,5 +1,6 @@
 // `npm run test:integration`: the end-to-end suites — the package packed and installed with npm and
-// pnpm, the program under Pulumi's language host in each compiler mode, and the local try-out.
+// pnpm, the program under Pulumi's language host in each compiler mode, the local try-out, and
+// stacks written by earlier releases under the package.
 const base = require("./jest.config");
 
 /** @type {import('jest').Config} */

@@ -1,8 +1,9 @@
-// Every validation rule of `check`: the failure names the property and says what is allowed.
-// Table-driven: each row is [property, bad value, what the reason must say].
+// Every validation rule of `check`, for OpenTok projects, Vonage applications and Azure targets:
+// the failure names the property and says what is allowed. Table-driven: each row is
+// [property, bad value, what the reason must say].
 
 import { archiveUploadTargetProvider as provider, TargetInputs, unknownValue } from "../providers";
-import { secretKey, useEmulator, validInputs } from "./support/fixtures";
+import { apiSecret, azureTarget, secretKey, useEmulator, validInputs, validVonageInputs, vonageKeys } from "./support/fixtures";
 
 const emulator = useEmulator();
 
@@ -15,6 +16,16 @@ async function failuresFor(overrides: Record<string, unknown>) {
     }
     const result = await provider.check!({} as TargetInputs, inputs as TargetInputs);
     return result.failures ?? [];
+}
+
+async function checkFailures(inputs: object) {
+    return (await provider.check!({} as TargetInputs, inputs as TargetInputs)).failures ?? [];
+}
+
+async function checked(inputs: object): Promise<TargetInputs> {
+    const result = await provider.check!({} as TargetInputs, inputs as TargetInputs);
+    expect(result.failures).toEqual([]);
+    return result.inputs!;
 }
 
 const badValues: [string, unknown, RegExp][] = [
@@ -108,5 +119,91 @@ describe("check", () => {
         await failuresFor({ bucket: "A" });
         await failuresFor({});
         expect(emulator.received()).toHaveLength(0);
+    });
+});
+
+describe("auth modes in check", () => {
+    it("takes an application instead of a project, with the Vonage API as default", async () => {
+        const { apiUrl: _apiUrl, ...inputs } = validVonageInputs(emulator);
+        expect((await checked(inputs)).apiUrl).toBe("https://video.api.vonage.com");
+    });
+
+    it.each([
+        [
+            "both modes",
+            (v: TargetInputs) => ({ ...v, apiKey: "12345678", apiSecret }),
+            "applicationId",
+            /cannot be given together with apiKey and apiSecret: give either apiKey and apiSecret \(an OpenTok project\) or applicationId and privateKey/,
+        ],
+        [
+            "an application without its key",
+            (v: TargetInputs) => ({ ...v, privateKey: undefined }),
+            "privateKey",
+            /is required but was not given; give applicationId and privateKey, or instead apiKey and apiSecret/,
+        ],
+        [
+            "a key without its application",
+            (v: TargetInputs) => ({ ...v, applicationId: undefined }),
+            "applicationId",
+            /is required but was not given; give applicationId and privateKey/,
+        ],
+        [
+            "an application ID that is not a UUID",
+            (v: TargetInputs) => ({ ...v, applicationId: "my-app" }),
+            "applicationId",
+            /must be the Vonage application ID, a UUID/,
+        ],
+        [
+            "a key's path instead of its contents",
+            (v: TargetInputs) => ({ ...v, privateKey: "./private.key" }),
+            "privateKey",
+            /PEM form.*give the key's contents, not its path/,
+        ],
+        [
+            "a PEM that cannot be read",
+            (v: TargetInputs) => ({ ...v, privateKey: "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----" }),
+            "privateKey",
+            /cannot be parsed/,
+        ],
+    ])("fails %s, saying which inputs to give", async (_case, change, property, reason) => {
+        const failures = await checkFailures(change(validVonageInputs(emulator)));
+        expect(failures).toHaveLength(1);
+        expect(failures[0]).toMatchObject({ property });
+        expect(failures[0]!.reason).toMatch(reason);
+        expect(JSON.stringify(failures)).not.toContain(vonageKeys.privateKey.split("\n")[1]!);
+    });
+
+    it("accepts either spelling of the keep-in-cloud fallback, keeping the one each API documents", async () => {
+        expect((await checked({ ...validInputs(emulator), fallback: "vonage" })).fallback).toBe("opentok");
+        expect((await checked({ ...validVonageInputs(emulator), fallback: "opentok" })).fallback).toBe("vonage");
+    });
+});
+
+describe("Azure target in check", () => {
+    it("accepts a valid Azure target", async () => {
+        expect(await checkFailures({ ...validInputs(emulator), ...azureTarget({ domain: "blob.core.usgovcloudapi.net" }) })).toEqual([]);
+    });
+
+    it.each([
+        ["accountName", "Acme_Archives", /Azure storage account name, 3 to 24 lowercase letters and digits/],
+        ["accountName", "ab", /3 to 24/],
+        ["container", "Archives", /Azure container name, 3 to 63 lowercase letters, digits and hyphens/],
+        ["container", "arch--ives", /no two hyphens in a row/],
+        ["accountKey", "not base64!", /printable ASCII|in base64/],
+        ["domain", "https://blob.core.windows.net", /host name without protocol or path/],
+    ])("fails %s = %j", async (property, value, reason) => {
+        const failures = await checkFailures({ ...validInputs(emulator), ...azureTarget({ [property]: value }) });
+        expect(failures).toEqual([{ property, reason: expect.stringMatching(reason) }]);
+    });
+
+    it("refuses inputs of the other target type, naming them", async () => {
+        const failures = await checkFailures({ ...validInputs(emulator), ...azureTarget(), bucket: "acme-archives" });
+        expect(failures).toEqual([
+            { property: "bucket", reason: 'is an input of S3 targets; with type "azure" give accountName, accountKey and container' },
+        ]);
+        const s3Failures = await checkFailures({ ...validInputs(emulator), container: "archives" });
+        expect(s3Failures).toEqual([
+            { property: "container", reason: 'is an input of Azure targets; with type "s3" give bucket, accessKey and secretKey' },
+        ]);
     });
 });

@@ -1,12 +1,13 @@
 // Every lifecycle path through Pulumi's real dynamic-provider host, in the order the engine
 // calls it, asserting the gRPC calls made and the HTTP requests the OpenTok emulator received.
-// Each `pulumi` command is one deployment: one host process, as under the CLI.
+// Each `pulumi` command is one deployment: one host process, as under the CLI. The scenarios that
+// start from a target already set share one first deployment, as the targets of one stack do.
 
 import { TargetInputs, unknownValue, archiveUploadTargetProviderText } from "../providers";
 import { CheckFailedError, destroy, preview, Program, refresh, StackState, up } from "./harness/engine-driver";
 import { ProviderHost } from "./harness/provider-host";
 import { Deployment, observed, storagePath } from "./support/deployment";
-import { apiSecret, fastRetryEnvironment, secretKey, useEmulator, validInputs } from "./support/fixtures";
+import { apiSecret, fastRetryEnvironment, OpenTokS3Inputs, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
 const emulator = useEmulator();
 const providerText = archiveUploadTargetProviderText;
@@ -40,10 +41,41 @@ function program(resources: Record<string, object>): Program {
     return new Map(Object.entries(resources).map(([name, inputs]) => [name, { ...inputs, __provider: providerText }]));
 }
 
-async function deployed(inputs: TargetInputs, name = "target"): Promise<StackState> {
-    const { result } = await deployment((host) => up(host, program({ [name]: inputs }), new Map()));
+/** The resources of the first deployment: one per scenario that starts from a target already set. */
+const existing = [
+    "no-op",
+    "sse",
+    "api-secret",
+    "api-key",
+    "destroy",
+    "destroy-404",
+    "refresh",
+    "other-version",
+    "unknowns",
+    "failed-update",
+    "rename",
+    "move-a",
+    "rename-then-destroy",
+    "replace",
+    "secrets",
+] as const;
+const existingInputs = new Map<string, OpenTokS3Inputs>();
+let firstDeployment: StackState;
+
+beforeAll(async () => {
+    for (const name of existing) {
+        existingInputs.set(name, validInputs(emulator));
+    }
+    const { result, http } = await deployment((host) => up(host, program(Object.fromEntries(existingInputs)), new Map()));
+    expect(http).toEqual(existing.map((name) => `PUT ${storagePath(existingInputs.get(name)!.apiKey)} 200`));
+    firstDeployment = result;
+    await Promise.all(hosts.splice(0).map((h) => h.stop()));
     emulator.clearLog();
-    return result;
+});
+
+/** A scenario's starting point: its target, set by the first deployment, and a stack holding only it. */
+function deployed(name: (typeof existing)[number]): { inputs: OpenTokS3Inputs; state: StackState } {
+    return { inputs: existingInputs.get(name)!, state: new Map([[name, firstDeployment.get(name)!]]) };
 }
 
 describe("lifecycle through the dynamic-provider host", () => {
@@ -65,55 +97,50 @@ describe("lifecycle through the dynamic-provider host", () => {
     });
 
     it("a no-op up calls Check and Diff and sends nothing", async () => {
-        const inputs = validInputs(emulator);
-        const state = await deployed(inputs);
-        const { calls, http } = await deployment((host) => up(host, program({ target: inputs }), state));
+        const { inputs, state } = deployed("no-op");
+        const { calls, http } = await deployment((host) => up(host, program({ "no-op": inputs }), state));
         expect(calls).toEqual(["Check", "Diff"]);
         expect(http).toEqual([]);
     });
 
     it("changing sse previews as an update without a request, then sends one PUT with the new value", async () => {
-        const inputs = validInputs(emulator);
-        const state = await deployed(inputs);
-        const changed = program({ target: { ...inputs, sse: "none" } });
+        const { inputs, state } = deployed("sse");
+        const changed = program({ sse: { ...inputs, sse: "none" } });
 
         const planned = await deployment((host) => preview(host, changed, state));
-        expect(planned.result.get("target")).toBe("update");
+        expect(planned.result.get("sse")).toBe("update");
         expect(planned.http).toEqual([]);
 
         const applied = await deployment((host) => up(host, changed, state));
         expect(applied.calls).toEqual(["Check", "Diff", "Update"]);
         expect(applied.http).toEqual([`PUT ${storagePath(inputs.apiKey)} 200`]);
         expect(JSON.parse(emulator.received("PUT")[0]!.rawBody).config.sse).toBe("none");
-        expect(applied.result.get("target")?.outputs.sse).toBe("none");
+        expect(applied.result.get("sse")?.outputs.sse).toBe("none");
     });
 
     it("changing only apiSecret updates state and sends nothing", async () => {
-        const inputs = validInputs(emulator);
-        const state = await deployed(inputs);
+        const { inputs, state } = deployed("api-secret");
         const { result, calls, http } = await deployment((host) =>
-            up(host, program({ target: { ...inputs, apiSecret: "rotated-api-secret" } }), state),
+            up(host, program({ "api-secret": { ...inputs, apiSecret: "rotated-api-secret" } }), state),
         );
         expect(calls).toEqual(["Check", "Diff", "Update"]);
         expect(http).toEqual([]);
-        expect(result.get("target")?.outputs.apiSecret).toBe("rotated-api-secret");
+        expect(result.get("api-secret")?.outputs.apiSecret).toBe("rotated-api-secret");
     });
 
     it("changing apiKey configures the new project first, then removes the old project's target", async () => {
-        const inputs = validInputs(emulator);
-        const state = await deployed(inputs);
+        const { inputs, state } = deployed("api-key");
         const moved = validInputs(emulator); // another project
-        const { result, calls, http } = await deployment((host) => up(host, program({ target: { ...inputs, apiKey: moved.apiKey } }), state));
+        const { result, calls, http } = await deployment((host) => up(host, program({ "api-key": { ...inputs, apiKey: moved.apiKey } }), state));
         expect(calls).toEqual(["Check", "Diff", "Check", "Create", "Delete"]);
         expect(http).toEqual([`PUT ${storagePath(moved.apiKey)} 200`, `DELETE ${storagePath(inputs.apiKey)} 204`]);
         expect(emulator.targets.has(moved.apiKey)).toBe(true);
         expect(emulator.targets.has(inputs.apiKey)).toBe(false);
-        expect(result.get("target")?.id).toBe(moved.apiKey);
+        expect(result.get("api-key")?.id).toBe(moved.apiKey);
     });
 
     it("destroy sends one DELETE and leaves the project without a target", async () => {
-        const inputs = validInputs(emulator);
-        const state = await deployed(inputs);
+        const { inputs, state } = deployed("destroy");
         const { calls, http } = await deployment((host) => destroy(host, state));
         expect(calls).toEqual(["Delete"]);
         expect(http).toEqual([`DELETE ${storagePath(inputs.apiKey)} 204`]);
@@ -121,31 +148,28 @@ describe("lifecycle through the dynamic-provider host", () => {
     });
 
     it("destroy succeeds when the target was already removed outside Pulumi (404)", async () => {
-        const inputs = validInputs(emulator);
-        const state = await deployed(inputs);
+        const { inputs, state } = deployed("destroy-404");
         emulator.targets.delete(inputs.apiKey);
         const { http } = await deployment((host) => destroy(host, state));
         expect(http).toEqual([`DELETE ${storagePath(inputs.apiKey)} 404`]);
     });
 
     it("refresh sends nothing, and the next preview shows no changes", async () => {
-        const inputs = validInputs(emulator);
-        const state = await deployed(inputs);
+        const { inputs, state } = deployed("refresh");
         const refreshed = await deployment((host) => refresh(host, state));
         expect(refreshed.calls).toEqual(["Read"]);
         expect(refreshed.http).toEqual([]);
-        expect(refreshed.result.get("target")?.outputs).toEqual(state.get("target")?.outputs);
+        expect(refreshed.result.get("refresh")?.outputs).toEqual(state.get("refresh")?.outputs);
 
-        const planned = await deployment((host) => preview(host, program({ target: inputs }), refreshed.result));
-        expect(planned.result.get("target")).toBe("same");
+        const planned = await deployment((host) => preview(host, program({ refresh: inputs }), refreshed.result));
+        expect(planned.result.get("refresh")).toBe("same");
         expect(planned.http).toEqual([]);
     });
 
     it("another version's provider text in state shows no changes, and still deletes", async () => {
-        const inputs = validInputs(emulator);
-        const state = await deployed(inputs);
-        // State written by another version: a different __provider text (test/provider-loader.test.ts
-        // runs the text 37ad7bc wrote, which carries its own implementation).
+        const { inputs, state } = deployed("other-version");
+        // State written by another version: a different __provider text (the integration suite
+        // test/old-state.test.ts runs the texts earlier releases wrote).
         const olderState: StackState = new Map(
             [...state].map(([name, r]) => [
                 name,
@@ -156,19 +180,18 @@ describe("lifecycle through the dynamic-provider host", () => {
                 },
             ]),
         );
-        const planned = await deployment((host) => preview(host, program({ target: inputs }), olderState));
-        expect(planned.result.get("target")).toBe("same");
+        const planned = await deployment((host) => preview(host, program({ "other-version": inputs }), olderState));
+        expect(planned.result.get("other-version")).toBe("same");
 
         const destroyed = await deployment((host) => destroy(host, olderState));
         expect(destroyed.http).toEqual([`DELETE ${storagePath(inputs.apiKey)} 204`]);
     });
 
     it("values unknown at preview pass check and preview as a change", async () => {
-        const inputs = validInputs(emulator);
-        const state = await deployed(inputs);
-        const unknowns = program({ target: { ...inputs, bucket: unknownValue, accessKey: unknownValue, secretKey: unknownValue } });
+        const { inputs, state } = deployed("unknowns");
+        const unknowns = program({ unknowns: { ...inputs, bucket: unknownValue, accessKey: unknownValue, secretKey: unknownValue } });
         const { result, http } = await deployment((host) => preview(host, unknowns, state));
-        expect(result.get("target")).toBe("update");
+        expect(result.get("unknowns")).toBe("update");
         expect(http).toEqual([]);
 
         const fresh = await deployment((host) => preview(host, program({ other: { ...validInputs(emulator), bucket: unknownValue } }), new Map()));
@@ -184,39 +207,35 @@ describe("lifecycle through the dynamic-provider host", () => {
     });
 
     it("a failed update leaves the target and the state as they were", async () => {
-        const inputs = validInputs(emulator);
-        const state = await deployed(inputs);
+        const { inputs, state } = deployed("failed-update");
         emulator.injectFaults({ kind: "status", status: 400, body: JSON.stringify({ message: "Invalid bucket" }) });
-        const attempt = deployment((host) => up(host, program({ target: { ...inputs, bucket: "acme-archives-other" } }), state));
+        const attempt = deployment((host) => up(host, program({ "failed-update": { ...inputs, bucket: "acme-archives-other" } }), state));
         await expect(attempt).rejects.toThrow(/PUT \/v2\/project\/\d+\/archive\/storage failed with 400: "Invalid bucket"/);
         expect(emulator.targets.get(inputs.apiKey)?.config.bucket).toBe(inputs.bucket);
-        expect(state.get("target")?.outputs.bucket).toBe(inputs.bucket);
+        expect(state.get("failed-update")?.outputs.bucket).toBe(inputs.bucket);
     });
 });
 
 describe("rename safety", () => {
     it("renaming the resource in one deployment keeps the project's target: PUT for the new name, no DELETE for the old", async () => {
-        const inputs = validInputs(emulator);
-        const state = await deployed(inputs, "archives");
-        const { calls, http } = await deployment((host) => up(host, program({ "archives-renamed": inputs }), state));
+        const { inputs, state } = deployed("rename");
+        const { calls, http } = await deployment((host) => up(host, program({ "rename-new": inputs }), state));
         expect(calls).toEqual(["Check", "Create", "Delete"]);
         expect(http).toEqual([`PUT ${storagePath(inputs.apiKey)} 200`]);
         expect(emulator.targets.get(inputs.apiKey)?.config.bucket).toBe(inputs.bucket);
     });
 
     it("moving a project between two resources in one deployment keeps the target the program declares", async () => {
-        const first = validInputs(emulator);
-        const state = await deployed(first, "a");
-        // b now configures a's project with another bucket; a is removed from the program.
-        const { http } = await deployment((host) => up(host, program({ b: { ...first, bucket: "acme-archives-b" } }), state));
+        const { inputs: first, state } = deployed("move-a");
+        // move-b now configures move-a's project with another bucket; move-a is removed from the program.
+        const { http } = await deployment((host) => up(host, program({ "move-b": { ...first, bucket: "acme-archives-b" } }), state));
         expect(http).toEqual([`PUT ${storagePath(first.apiKey)} 200`]);
         expect(emulator.targets.get(first.apiKey)?.config.bucket).toBe("acme-archives-b");
     });
 
     it("a later destroy of the renamed resource still removes the target", async () => {
-        const inputs = validInputs(emulator);
-        const state = await deployed(inputs, "archives");
-        const renamed = await deployment((host) => up(host, program({ "archives-renamed": inputs }), state));
+        const { inputs, state } = deployed("rename-then-destroy");
+        const renamed = await deployment((host) => up(host, program({ "rename-then-destroy-new": inputs }), state));
         const destroyed = await deployment((host) => destroy(host, renamed.result));
         expect(destroyed.http).toEqual([`DELETE ${storagePath(inputs.apiKey)} 204`]);
         expect(emulator.targets.has(inputs.apiKey)).toBe(false);
@@ -225,10 +244,9 @@ describe("rename safety", () => {
 
 describe("forced replacement (pulumi up --replace)", () => {
     it("sets the target again with one PUT and skips the replaced resource's DELETE", async () => {
-        const inputs = validInputs(emulator);
-        const state = await deployed(inputs);
+        const { inputs, state } = deployed("replace");
         emulator.targets.delete(inputs.apiKey); // changed outside Pulumi: refresh cannot see it
-        const old = state.get("target")!;
+        const old = state.get("replace")!;
         const { calls, http } = await deployment(async (host) => {
             const checked = await host.check(old.urn, {}, { ...inputs, __provider: providerText });
             await host.create(old.urn, checked.inputs);
@@ -254,7 +272,7 @@ describe("secrets across gRPC", () => {
         emulator.injectFaults({ kind: "status", status: 400, body: echo });
         const createFailure = await deployment((host) => up(host, program({ target: inputs }), new Map())).catch((e: Error) => e);
 
-        const state = await deployed(inputs);
+        const { state } = deployed("secrets");
         emulator.injectFaults({ kind: "status", status: 403, body: echo });
         const deleteFailure = await deployment((host) => destroy(host, state)).catch((e: Error) => e);
 

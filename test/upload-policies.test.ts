@@ -30,7 +30,8 @@ interface RequestCase {
 }
 
 // Multipart uploads: CreateMultipartUpload, UploadPart and CompleteMultipartUpload are all
-// authorized as s3:PutObject, and only the first can carry the SSE header (DOMAIN.md).
+// authorized as s3:PutObject, and only the first can carry the SSE header: S3 refuses it on
+// UploadPart (aws/aws-cli#1674, boto/botocore#471).
 const cases: RequestCase[] = [
     { request: "PutObject, SSE-S3 asked", principal: "upload key", action: "s3:PutObject", resource: "archive", sse: "AES256", expected: "Allowed" },
     {

@@ -1,120 +1,21 @@
-// The Vonage Video API (application ID + private key) and the Azure target: validation, what
-// the emulator receives, tokens checked with @vonage/jwt's own verifier, and the lifecycle
-// through the dynamic-provider host.
+// The Vonage Video API (application ID + private key) and the Azure target: what the emulator
+// receives, tokens checked with @vonage/jwt's own verifier, and the lifecycle through the
+// dynamic-provider host. Their check rules are in check.test.ts.
 
 import { verifySignature } from "@vonage/jwt";
 import * as jwt from "jsonwebtoken";
 import { archiveUploadTargetProvider as provider, TargetInputs, archiveUploadTargetProviderText } from "../providers";
 import { destroy, up } from "./harness/engine-driver";
 import { ProviderHost } from "./harness/provider-host";
-import {
-    accountKey,
-    apiSecret,
-    azureTarget,
-    fastRetryEnvironment,
-    useEmulator,
-    validInputs,
-    validVonageInputs,
-    vonageKeys,
-} from "./support/fixtures";
+import { accountKey, azureTarget, fastRetryEnvironment, useEmulator, validInputs, validVonageInputs, vonageKeys } from "./support/fixtures";
 
 const emulator = useEmulator();
-
-async function checkFailures(inputs: object) {
-    return (await provider.check!({} as TargetInputs, inputs as TargetInputs)).failures ?? [];
-}
 
 async function checked(inputs: object): Promise<TargetInputs> {
     const result = await provider.check!({} as TargetInputs, inputs as TargetInputs);
     expect(result.failures).toEqual([]);
     return result.inputs!;
 }
-
-describe("auth modes in check", () => {
-    it("takes an application instead of a project, with the Vonage API as default", async () => {
-        const { apiUrl: _apiUrl, ...inputs } = validVonageInputs(emulator);
-        expect((await checked(inputs)).apiUrl).toBe("https://video.api.vonage.com");
-    });
-
-    it.each([
-        [
-            "both modes",
-            (v: TargetInputs) => ({ ...v, apiKey: "12345678", apiSecret }),
-            "applicationId",
-            /cannot be given together with apiKey and apiSecret: give either apiKey and apiSecret \(an OpenTok project\) or applicationId and privateKey/,
-        ],
-        [
-            "an application without its key",
-            (v: TargetInputs) => ({ ...v, privateKey: undefined }),
-            "privateKey",
-            /is required but was not given; give applicationId and privateKey, or instead apiKey and apiSecret/,
-        ],
-        [
-            "a key without its application",
-            (v: TargetInputs) => ({ ...v, applicationId: undefined }),
-            "applicationId",
-            /is required but was not given; give applicationId and privateKey/,
-        ],
-        [
-            "an application ID that is not a UUID",
-            (v: TargetInputs) => ({ ...v, applicationId: "my-app" }),
-            "applicationId",
-            /must be the Vonage application ID, a UUID/,
-        ],
-        [
-            "a key's path instead of its contents",
-            (v: TargetInputs) => ({ ...v, privateKey: "./private.key" }),
-            "privateKey",
-            /PEM form.*give the key's contents, not its path/,
-        ],
-        [
-            "a PEM that cannot be read",
-            (v: TargetInputs) => ({ ...v, privateKey: "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----" }),
-            "privateKey",
-            /cannot be parsed/,
-        ],
-    ])("fails %s, saying which inputs to give", async (_case, change, property, reason) => {
-        const failures = await checkFailures(change(validVonageInputs(emulator)));
-        expect(failures).toHaveLength(1);
-        expect(failures[0]).toMatchObject({ property });
-        expect(failures[0]!.reason).toMatch(reason);
-        expect(JSON.stringify(failures)).not.toContain(vonageKeys.privateKey.split("\n")[1]!);
-    });
-
-    it("accepts either spelling of the keep-in-cloud fallback, keeping the one each API documents", async () => {
-        expect((await checked({ ...validInputs(emulator), fallback: "vonage" })).fallback).toBe("opentok");
-        expect((await checked({ ...validVonageInputs(emulator), fallback: "opentok" })).fallback).toBe("vonage");
-    });
-});
-
-describe("Azure target in check", () => {
-    it("accepts a valid Azure target", async () => {
-        expect(await checkFailures({ ...validInputs(emulator), ...azureTarget({ domain: "blob.core.usgovcloudapi.net" }) })).toEqual([]);
-    });
-
-    it.each([
-        ["accountName", "Acme_Archives", /Azure storage account name, 3 to 24 lowercase letters and digits/],
-        ["accountName", "ab", /3 to 24/],
-        ["container", "Archives", /Azure container name, 3 to 63 lowercase letters, digits and hyphens/],
-        ["container", "arch--ives", /no two hyphens in a row/],
-        ["accountKey", "not base64!", /printable ASCII|in base64/],
-        ["domain", "https://blob.core.windows.net", /host name without protocol or path/],
-    ])("fails %s = %j", async (property, value, reason) => {
-        const failures = await checkFailures({ ...validInputs(emulator), ...azureTarget({ [property]: value }) });
-        expect(failures).toEqual([{ property, reason: expect.stringMatching(reason) }]);
-    });
-
-    it("refuses inputs of the other target type, naming them", async () => {
-        const failures = await checkFailures({ ...validInputs(emulator), ...azureTarget(), bucket: "acme-archives" });
-        expect(failures).toEqual([
-            { property: "bucket", reason: 'is an input of S3 targets; with type "azure" give accountName, accountKey and container' },
-        ]);
-        const s3Failures = await checkFailures({ ...validInputs(emulator), container: "archives" });
-        expect(s3Failures).toEqual([
-            { property: "container", reason: 'is an input of Azure targets; with type "s3" give bucket, accessKey and secretKey' },
-        ]);
-    });
-});
 
 describe("on the wire", () => {
     it("a Vonage application sends one PUT with an RS256 Bearer token that @vonage/jwt verifies", async () => {

@@ -8,8 +8,18 @@ import type * as pulumiType from "@pulumi/pulumi";
 
 export const secretSignature = "4dabf18193072939515e22adb298388d";
 
-// Each run loads a fresh @pulumi/pulumi, which adds its own process exit listeners.
-process.setMaxListeners(100);
+// One SDK and one AWS package for every run in a test file: loading @pulumi/pulumi takes most of
+// a second, and setMocks resets the runtime's state (monitor, stack resource, features) while
+// setAllConfig replaces the whole configuration, so only the program's own modules need to be
+// fresh. Loaded here, outside any isolated registry, and handed to each run's registry below.
+const sharedPulumi: typeof pulumiType = require("@pulumi/pulumi");
+// @pulumi/aws loads each class on first use, with a `require` that jest binds to the registry
+// current at that moment, so each run's registry would load them all again. The runs get a copy
+// whose namespaces hold the classes themselves, loaded here once.
+const awsPackage = require("@pulumi/aws");
+const sharedAws = { ...awsPackage, s3: { ...awsPackage.s3 }, iam: { ...awsPackage.iam } };
+// The provider package keeps no state between resources: one load for all runs as well.
+const sharedTarget: unknown = require("@opentok-archive-storage/archive-upload-target");
 
 export interface Registered {
     type: string;
@@ -34,14 +44,17 @@ export function stackConfig(stack: string): Record<string, string> {
     );
 }
 
-/** Runs index.ts with a fresh module registry, so that each run has its own Pulumi runtime. */
+/** Runs index.ts, loaded afresh (it runs on import), against the shared SDK reset by setMocks. */
 export async function runProgram(stack: string, config: Record<string, string | undefined>): Promise<ProgramRun> {
     const registered: Registered[] = [];
     const resourceObjects: { registration: Registered; resource: pulumiType.Resource }[] = [];
     let program: Record<string, unknown> = {};
     let error: Error | undefined;
     await jest.isolateModulesAsync(async () => {
-        const pulumi: typeof pulumiType = require("@pulumi/pulumi");
+        jest.doMock("@pulumi/pulumi", () => sharedPulumi);
+        jest.doMock("@pulumi/aws", () => sharedAws);
+        jest.doMock("@opentok-archive-storage/archive-upload-target", () => sharedTarget);
+        const pulumi = sharedPulumi;
         await pulumi.runtime.setMocks(
             {
                 newResource: (args) => {
