@@ -2,7 +2,9 @@
 // the failure names the property and says what is allowed. Table-driven: each row is
 // [property, bad value, what the reason must say].
 
-import { archiveUploadTargetProvider as provider, TargetInputs, unknownValue } from "../providers";
+import type { TargetInputs } from "../providers/inputs";
+import { archiveUploadTargetProvider as provider } from "../providers/provider-loader";
+import { unknownValue } from "../providers/unknown";
 import { apiSecret, azureTarget, secretKey, useEmulator, validInputs, validVonageInputs, vonageKeys } from "./support/fixtures";
 
 const emulator = useEmulator();

@@ -1,6 +1,8 @@
 // The diff table: what a change of each input makes Pulumi do.
 
-import { archiveUploadTargetProvider as provider, TargetInputs, unknownValue } from "../providers";
+import type { TargetInputs } from "../providers/inputs";
+import { archiveUploadTargetProvider as provider } from "../providers/provider-loader";
+import { unknownValue } from "../providers/unknown";
 
 const state: TargetInputs = {
     apiKey: "12345678",

@@ -5,7 +5,8 @@
 import { generateKeyPairSync, randomUUID } from "crypto";
 import * as http from "http";
 import type { AddressInfo } from "net";
-import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText, TargetInputs } from "../providers";
+import type { TargetInputs } from "../providers/inputs";
+import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { putArchiveStorage, RetryPolicy } from "../providers/client";
 import { ProviderHost } from "./harness/provider-host";
 import { accountKey, apiSecret, fastRetryEnvironment, secretKey, useEmulator, validInputs, validVonageInputs, vonageKeys } from "./support/fixtures";

@@ -1,7 +1,8 @@
 // Hostile values in the properties that build the request URL or body: every one is a check
 // failure naming the property, and no request ever reaches the API or another host or path.
 
-import { archiveUploadTargetProvider as provider, TargetInputs } from "../providers";
+import type { TargetInputs } from "../providers/inputs";
+import { archiveUploadTargetProvider as provider } from "../providers/provider-loader";
 import { OpenTokEmulator } from "./emulator/opentok-emulator";
 import { recordFigures } from "./reliability/figures";
 import { useEmulator, validInputs } from "./support/fixtures";

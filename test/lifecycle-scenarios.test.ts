@@ -3,7 +3,9 @@
 // Each `pulumi` command is one deployment: one host process, as under the CLI. The scenarios that
 // start from a target already set share one first deployment, as the targets of one stack do.
 
-import { TargetInputs, unknownValue, archiveUploadTargetProviderText } from "../providers";
+import type { TargetInputs } from "../providers/inputs";
+import { archiveUploadTargetProviderText } from "../providers/provider-loader";
+import { unknownValue } from "../providers/unknown";
 import { CheckFailedError, destroy, preview, Program, refresh, StackState, up } from "./harness/engine-driver";
 import { ProviderHost } from "./harness/provider-host";
 import { Deployment, observed, storagePath } from "./support/deployment";

@@ -8,7 +8,7 @@ import axios from "axios";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { archiveUploadTargetProviderText } from "../providers";
+import { archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { destroy, preview, Program, StackState, targetType, up } from "./harness/engine-driver";
 import { ProviderHost } from "./harness/provider-host";
 import { projectRoot, Registration, runProgram } from "./harness/stand-in-engine";

@@ -3,7 +3,7 @@
 // up that changes only the text, and update with one PUT then destroy with one DELETE. Each old
 // text is run as it is stored in state (test/fixtures/).
 
-import { archiveUploadTargetProviderText } from "../providers";
+import { archiveUploadTargetProviderText } from "../providers/provider-loader";
 import * as fs from "fs";
 import * as path from "path";
 import { destroy, preview, Program, StackState, up } from "./harness/engine-driver";

@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { archiveUploadTargetProviderText } from "../providers";
+import { archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { awsLikeOutputs, projectRoot, Registration, runProgram } from "./harness/stand-in-engine";
 
 const apiSecret = "program-api-secret-Wq72Lm";

@@ -4,7 +4,9 @@
 // through Pulumi's provider host, in lifecycle-scenarios.test.ts.
 
 import * as jwt from "jsonwebtoken";
-import { archiveUploadTargetProvider as provider, TargetInputs, unknownValue } from "../providers";
+import type { TargetInputs } from "../providers/inputs";
+import { archiveUploadTargetProvider as provider } from "../providers/provider-loader";
+import { unknownValue } from "../providers/unknown";
 import { apiSecret, OpenTokS3Inputs, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
 const emulator = useEmulator();

@@ -2,7 +2,7 @@
 // dynamic-provider host: it runs the installed package by name, from wherever the host starts.
 // Stacks written by earlier texts: test/old-state.test.ts (integration).
 
-import { archiveUploadTargetProviderText } from "../providers";
+import { archiveUploadTargetProviderText } from "../providers/provider-loader";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

@@ -4,7 +4,8 @@
 
 import { verifySignature } from "@vonage/jwt";
 import * as jwt from "jsonwebtoken";
-import { archiveUploadTargetProvider as provider, TargetInputs, archiveUploadTargetProviderText } from "../providers";
+import type { TargetInputs } from "../providers/inputs";
+import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { destroy, up } from "./harness/engine-driver";
 import { ProviderHost } from "./harness/provider-host";
 import { accountKey, azureTarget, fastRetryEnvironment, useEmulator, validInputs, validVonageInputs, vonageKeys } from "./support/fixtures";

@@ -4,7 +4,8 @@
 // and 403 are never retried; after a final clean `up`, the emulator holds exactly what the
 // program declares.
 
-import { TargetInputs, archiveUploadTargetProviderText } from "../../providers";
+import type { TargetInputs } from "../../providers/inputs";
+import { archiveUploadTargetProviderText } from "../../providers/provider-loader";
 import { Props, ProviderHost } from "../harness/provider-host";
 import { generateKeyPairSync, randomUUID } from "crypto";
 import { accountKey, apiSecret, fastRetryEnvironment, newApiKey, secretKey, useEmulator, vonageKeys } from "../support/fixtures";

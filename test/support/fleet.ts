@@ -2,7 +2,7 @@
 // default parallelism, while the emulator rate-limits. Shared by the reliability suite and the
 // benchmark, so both measure the same thing.
 
-import { archiveUploadTargetProviderText } from "../../providers";
+import { archiveUploadTargetProviderText } from "../../providers/provider-loader";
 import type { OpenTokEmulator } from "../emulator/opentok-emulator";
 import { ProviderHost } from "../harness/provider-host";
 import { fastRetryEnvironment, validInputs } from "./fixtures";
