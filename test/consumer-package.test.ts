@@ -270,7 +270,7 @@ describe("installed with pnpm 12.4.2", () => {
             // pnpm's store path names the version: the old one disappears on upgrade.
             expect(before).toContain(`${path.sep}.pnpm${path.sep}`);
 
-            const upgradedTarball = repackedAs(tarball, "0.2.1-consumer-test");
+            const upgradedTarball = repackedAs(tarball, upgradeVersion);
             let after = "";
             const text = await lifecycle(
                 { name: "pnpm, destroyed after an upgrade", cwd: app, program: path.join(app, "index.js"), resolveFrom: app },
@@ -287,12 +287,15 @@ describe("installed with pnpm 12.4.2", () => {
             );
             expect(after).not.toBe(before);
             expect(fs.existsSync(before)).toBe(false);
-            expect(JSON.parse(fs.readFileSync(path.join(after, "package.json"), "utf8")).version).toBe("0.2.1-consumer-test");
+            expect(JSON.parse(fs.readFileSync(path.join(after, "package.json"), "utf8")).version).toBe(upgradeVersion);
             expect(text).toContain(`"${packageName}/provider"`);
         },
         installTimeout,
     );
 });
+
+/** The next patch version of the package: what the upgrade installs. */
+const upgradeVersion = `${(require("../providers/package.json") as { version: string }).version.replace(/\d+$/, (patch) => String(Number(patch) + 1))}-consumer-test`;
 
 /** The tarball with another version in its package.json: an upgrade, without a registry. */
 function repackedAs(original: string, version: string): string {
