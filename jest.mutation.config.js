@@ -11,8 +11,14 @@ module.exports = {
         "<rootDir>/test/client.test.ts",
         "<rootDir>/test/errors.test.ts",
         "<rootDir>/test/hardening.test.ts",
+        "<rootDir>/test/jwt.test.ts",
         "<rootDir>/test/secrets.test.ts",
     ],
-    // Not the SDK itself (only its generated gRPC stubs are used here): see the stand-in's comment.
-    moduleNameMapper: { "^@pulumi/pulumi$": "<rootDir>/test/support/pulumi-sdk-stand-in.js" },
+    moduleNameMapper: {
+        // Not the SDK itself (only its generated gRPC stubs are used here): see the stand-in's comment.
+        "^@pulumi/pulumi$": "<rootDir>/test/support/pulumi-sdk-stand-in.js",
+        // `../providers` is the package, whose `main` is the build (providers/dist/), which Stryker
+        // does not mutate: run the sources instead, so that what the in-process suites kill counts.
+        "^\\.\\./providers$": "<rootDir>/providers/index.ts",
+    },
 };

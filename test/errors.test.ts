@@ -1,7 +1,7 @@
 // The hints of the provider's errors: one row per status and auth mode, and the clock-skew hint's
 // threshold (providers/errors.ts).
 
-import { clockSkewToleranceSeconds, OpenTokApiError, OpenTokUnreachableError, SigningError } from "../providers/errors";
+import { clockSkewToleranceSeconds, InvalidInputsError, OpenTokApiError, OpenTokUnreachableError, SigningError } from "../providers/errors";
 
 describe("OpenTokApiError", () => {
     it.each([
@@ -16,6 +16,11 @@ describe("OpenTokApiError", () => {
         [409, "opentok", /failed with 409: "m"\. See the API's message above\.$/],
     ] as const)("%i (%s) hints at what to do", (status, mode, hint) => {
         expect(new OpenTokApiError("PUT", "/p", status, '"m"', 1, mode).message).toMatch(hint);
+    });
+
+    it("hints at the OpenTok credentials when no auth mode is given", () => {
+        expect(new OpenTokApiError("PUT", "/p", 403, "", 1).message).toMatch(/Check apiKey and apiSecret/);
+        expect(new OpenTokApiError("PUT", "/p", 403, "", 1).mode).toBe("opentok");
     });
 
     it("counts attempts only when there were several", () => {
@@ -58,5 +63,17 @@ describe("SigningError", () => {
         expect(error.message).toMatch(message);
         expect(error.name).toBe("SigningError");
         expect(error.property).toBe(property);
+    });
+});
+
+describe("InvalidInputsError", () => {
+    it("lists every failure, property then reason", () => {
+        const error = new InvalidInputsError([
+            { property: "bucket", reason: "is required." },
+            { property: "sse", reason: 'must be "s3" or "none".' },
+        ]);
+        expect(error.message).toBe('Invalid ArchiveUploadTarget inputs: bucket is required.; sse must be "s3" or "none".');
+        expect(error.name).toBe("InvalidInputsError");
+        expect(error.failures).toHaveLength(2);
     });
 });
