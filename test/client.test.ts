@@ -107,6 +107,11 @@ describe("requests", () => {
         expect(received[0]!.headers["content-type"]).toBeUndefined();
     });
 
+    it.each([400, 403])("a DELETE answered %i fails: only 404 means none was set", async (status) => {
+        answer = (_req, res) => res.writeHead(status).end();
+        expect((await failure(deleteArchiveStorage(credentials(), options))).message).toMatch(new RegExp(`^DELETE \\S+ failed with ${status}`));
+    });
+
     it("a PUT answered 404 fails: only DELETE takes 404 as done", async () => {
         answer = (_req, res) => res.writeHead(404).end();
         expect((await failure(putArchiveStorage(credentials(), body, options))).message).toMatch(/failed with 404/);
@@ -386,6 +391,21 @@ describe("backoff, with a fixed random source", () => {
         answer = (_req, res) => res.writeHead(status, headers).end();
         const error = await failure(putArchiveStorage(credentials(), body, slowBackoff));
         expect(error.message).toMatch(new RegExp(`^PUT \\S+ failed with ${status}: ${text}\\. `));
+        expect(received).toHaveLength(1);
+    });
+
+    it("stops when the backoff would end exactly at the budget", async () => {
+        answer = (_req, res) => res.writeHead(500).end();
+        // A clock that stands still: no time passes but the backoff (random 0.5 of a 2000 ms ceiling).
+        const clock = jest.spyOn(Date, "now").mockReturnValue(Date.now());
+        const error = await failure(
+            putArchiveStorage(credentials(), body, {
+                policy: { timeoutMs: 2000, maxAttempts: 6, baseDelayMs: 2000, maxDelayMs: 2000, budgetMs: 1000 },
+                secrets: [],
+                random: () => 0.5,
+            }),
+        ).finally(() => clock.mockRestore());
+        expect(error.message).toMatch(/^PUT \S+ failed with 500: Internal Server Error\. /);
         expect(received).toHaveLength(1);
     });
 
