@@ -74,6 +74,8 @@ export interface RequestOptions {
     policy: RetryPolicy;
     /** Every secret value the caller holds: redacted from any text that reaches an error. */
     secrets: readonly string[];
+    /** Where the backoff's jitter comes from, a number in [0, 1); Math.random unless a test fixes it to check exact waits. */
+    random?: () => number;
 }
 
 function projectIdOf(credentials: ApiCredentials): string {
@@ -102,7 +104,7 @@ async function send(
     method: "PUT" | "DELETE",
     credentials: ApiCredentials,
     body: TargetBody | undefined,
-    { policy, secrets }: RequestOptions,
+    { policy, secrets, random = Math.random }: RequestOptions,
 ): Promise<AxiosResponse<string>> {
     const mode: AuthMode = credentials.mode;
     const path = archiveStoragePath(projectIdOf(credentials));
@@ -156,7 +158,7 @@ async function send(
         const elapsed = Date.now() - started;
         const retryAfterMs = response?.status === 429 || response?.status === 503 ? parseRetryAfter(response.headers["retry-after"]) : undefined;
         // After Retry-After, a little jitter, so that clients told the same wait do not return in step.
-        const waitMs = retryAfterMs === undefined ? fullJitter(policy, attempt) : retryAfterMs + fullJitter(policy, 1);
+        const waitMs = retryAfterMs === undefined ? fullJitter(policy, attempt, random) : retryAfterMs + fullJitter(policy, 1, random);
         const outOfAttempts = attempt >= policy.maxAttempts;
         const outOfTime = elapsed + waitMs >= policy.budgetMs;
         if (outOfAttempts || outOfTime) {
@@ -199,9 +201,9 @@ function clockSkewSeconds(dateHeader: unknown): number | undefined {
 }
 
 /** Exponential backoff with full jitter: a uniform wait in [0, min(max, base * 2^(attempt-1))]. */
-function fullJitter(policy: RetryPolicy, attempt: number): number {
+function fullJitter(policy: RetryPolicy, attempt: number, random: () => number): number {
     const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.floor(Math.random() * (ceiling + 1));
+    return Math.floor(random() * (ceiling + 1));
 }
 
 /** Retry-After is either delay-seconds (decimals accepted) or an HTTP date (RFC 9110 §10.2.3). */

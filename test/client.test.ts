@@ -1,16 +1,28 @@
 // The HTTP client called directly (providers/client.ts): what each request carries, the retry
 // policy read from the environment, and what each answer becomes. Found by mutation testing.
 
+import { generateKeyPairSync, randomUUID } from "crypto";
 import * as http from "http";
+import * as jwt from "jsonwebtoken";
 import type { AddressInfo } from "net";
-import { deleteArchiveStorage, defaultRetryPolicy, putArchiveStorage, RetryPolicy, retryPolicyFromEnvironment } from "../providers/client";
-import { apiSecret, secretKey } from "./support/fixtures";
+import {
+    ApiCredentials,
+    deleteArchiveStorage,
+    defaultRetryPolicy,
+    maxResponseBytes,
+    putArchiveStorage,
+    RequestOptions,
+    RetryPolicy,
+    retryPolicyFromEnvironment,
+} from "../providers/client";
+import { apiSecret, secretKey, useEmulator, vonageKeys } from "./support/fixtures";
 
 interface Received {
     method: string;
     path: string;
     headers: http.IncomingHttpHeaders;
     body: string;
+    at: number;
 }
 
 let answer: (req: Received, res: http.ServerResponse) => void = (_req, res) => res.writeHead(200).end();
@@ -20,7 +32,7 @@ const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (chunk: Buffer) => (body += chunk.toString()));
     req.on("end", () => {
-        const r = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body };
+        const r = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, at: Date.now() };
         received.push(r);
         answer(r, res);
     });
@@ -57,10 +69,15 @@ describe("retryPolicyFromEnvironment", () => {
     });
 
     it("reads whole numbers at or above each minimum", () => {
-        expect(retryPolicyFromEnvironment({ OPENTOK_HTTP_TIMEOUT_MS: "1", OPENTOK_HTTP_RETRY_BASE_MS: "0" })).toMatchObject({
-            timeoutMs: 1,
-            baseDelayMs: 0,
-        });
+        expect(
+            retryPolicyFromEnvironment({
+                OPENTOK_HTTP_TIMEOUT_MS: "1",
+                OPENTOK_HTTP_MAX_ATTEMPTS: "1",
+                OPENTOK_HTTP_RETRY_BASE_MS: "0",
+                OPENTOK_HTTP_RETRY_MAX_MS: "0",
+                OPENTOK_HTTP_RETRY_BUDGET_MS: "1",
+            }),
+        ).toEqual({ timeoutMs: 1, maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, budgetMs: 1 });
     });
 
     it.each([
@@ -91,6 +108,11 @@ describe("requests", () => {
         expect(received[0]!.headers["content-type"]).toBeUndefined();
     });
 
+    it.each([400, 403])("a DELETE answered %i fails: only 404 means none was set", async (status) => {
+        answer = (_req, res) => res.writeHead(status).end();
+        expect((await failure(deleteArchiveStorage(credentials(), options))).message).toMatch(new RegExp(`^DELETE \\S+ failed with ${status}`));
+    });
+
     it("a PUT answered 404 fails: only DELETE takes 404 as done", async () => {
         answer = (_req, res) => res.writeHead(404).end();
         expect((await failure(putArchiveStorage(credentials(), body, options))).message).toMatch(/failed with 404/);
@@ -119,10 +141,17 @@ describe("requests", () => {
         expect(error.clockSkewSeconds).toBeUndefined();
     });
 
-    it.each([401, 403])("reads the clock skew on %i", async (status) => {
-        answer = (_req, res) => res.writeHead(status, { date: new Date(Date.now() + 600_000).toUTCString() }).end();
+    it.each([
+        [401, 600, "behind"],
+        [403, -600, "ahead of"],
+    ])("reads the clock skew on %i from the Date header, in seconds (API clock %i s off)", async (status, offsetSeconds, direction) => {
+        answer = (_req, res) => res.writeHead(status, { date: new Date(Date.now() + offsetSeconds * 1000).toUTCString() }).end();
         const error = (await failure(putArchiveStorage(credentials(), body, options))) as Error & { clockSkewSeconds?: number };
-        expect(error.clockSkewSeconds).toBeGreaterThan(590);
+        // HTTP dates have whole seconds: the API's clock reads up to a second less.
+        expect(Math.abs(error.clockSkewSeconds! - offsetSeconds)).toBeLessThanOrEqual(1);
+        expect(error.message).toMatch(
+            new RegExp(`failed with ${status}: [A-Za-z ]+\\. This machine's clock is (599|600|601) s ${direction} the API's`),
+        );
     });
 
     it.each([" 0.2 ", "x0.2", "0.2x", "0.25"])("reads Retry-After %j exactly as RFC 9110 allows", async (retryAfter) => {
@@ -164,5 +193,275 @@ describe("requests", () => {
         const error = await failure(putArchiveStorage({ ...credentials(), apiSecret: "" }, body, options));
         expect(error).toMatchObject({ name: "SigningError", property: "apiSecret" });
         expect(received).toHaveLength(0);
+    });
+});
+
+describe("tokens on the wire, verified by the emulator", () => {
+    const emulator = useEmulator();
+
+    it("an OpenTok project's request carries X-OPENTOK-AUTH with the claims the API checks, a new one each attempt", async () => {
+        const apiKey = "23456789";
+        emulator.addProject(apiKey, apiSecret).injectFaults({ kind: "status", status: 500 });
+        await putArchiveStorage({ mode: "opentok", apiUrl: emulator.url, apiKey, apiSecret }, body, options);
+        const puts = emulator.received("PUT");
+        expect(puts.map((r) => r.outcome)).toEqual([500, 200]);
+        expect(puts[1]).toMatchObject({ path: `/v2/project/${apiKey}/archive/storage`, auth: "opentok" });
+        expect(puts[1]!.claims).toMatchObject({ iss: apiKey, ist: "project" });
+        expect(puts[1]!.claims!.exp! - puts[1]!.claims!.iat!).toBe(180);
+        expect(puts[1]!.headers.authorization).toBeUndefined();
+        const tokens = puts.map((r) => r.headers["x-opentok-auth"]);
+        expect(new Set(tokens).size).toBe(2);
+    });
+
+    it("a Vonage application's request goes to its application ID with Authorization: Bearer, RS256", async () => {
+        const applicationId = randomUUID();
+        emulator.addApplication(applicationId, vonageKeys.publicKey);
+        const vonage: ApiCredentials = { mode: "vonage", apiUrl: emulator.url, applicationId, privateKey: vonageKeys.privateKey };
+        await putArchiveStorage(vonage, body, options);
+        expect(await deleteArchiveStorage(vonage, options)).toBe(true);
+        const [put, del] = emulator.received();
+        expect(put).toMatchObject({ method: "PUT", path: `/v2/project/${applicationId}/archive/storage`, outcome: 200, auth: "vonage" });
+        expect(put!.claims).toMatchObject({ application_id: applicationId });
+        expect(put!.headers["x-opentok-auth"]).toBeUndefined();
+        expect(jwt.decode(String(put!.headers.authorization).replace(/^Bearer /, ""), { complete: true })?.header.alg).toBe("RS256");
+        expect(del).toMatchObject({ method: "DELETE", outcome: 204, auth: "vonage" });
+    });
+});
+
+describe("secrets in what the API answers", () => {
+    const optionSecret = 'opt"ion\\secret-Value9';
+
+    it("redacts the caller's secrets, the credential's and the token, in every form, however often the API echoes them", async () => {
+        answer = (req, res) =>
+            res.writeHead(400).end(
+                JSON.stringify({
+                    message: `token ${String(req.headers["x-opentok-auth"])} ${apiSecret} ${optionSecret} body ${req.body} again ${req.body}`,
+                }),
+            );
+        const error = await failure(putArchiveStorage(credentials(), body, { policy, secrets: [optionSecret, secretKey] }));
+        const token = String(received[0]!.headers["x-opentok-auth"]);
+        expect(error.message).toMatch(/^PUT \S+ failed with 400: "token \[secret\] \[secret\] \[secret\] body /);
+        for (const secret of [token, apiSecret, optionSecret, JSON.stringify(optionSecret).slice(1, -1), secretKey]) {
+            expect(error.message).not.toContain(secret);
+        }
+    });
+
+    it("redacts a Vonage token echoed without its Bearer prefix", async () => {
+        answer = (req, res) => res.writeHead(401).end(`no: ${String(req.headers.authorization)} / ${String(req.headers.authorization).slice(7)}`);
+        const vonage: ApiCredentials = { mode: "vonage", apiUrl, applicationId: randomUUID(), privateKey: vonageKeys.privateKey };
+        const error = await failure(putArchiveStorage(vonage, body, options));
+        expect(error.message).toContain('"no: Bearer [secret] / [secret]"');
+        expect(error.message).not.toContain(String(received[0]!.headers.authorization).slice(7, 40));
+    });
+});
+
+describe("signing failures", () => {
+    const shortKey = generateKeyPairSync("rsa", {
+        modulusLength: 1024,
+        privateKeyEncoding: { type: "pkcs8", format: "pem" },
+        publicKeyEncoding: { type: "spki", format: "pem" },
+    }).privateKey;
+
+    it.each([
+        ["a 1024-bit key", shortKey, /at least 2048 bits/],
+        ["a malformed key", "-----BEGIN PRIVATE KEY-----\nbm90LWEta2V5LWF0LWFsbC0xMjM0NTY3ODkw\n-----END PRIVATE KEY-----", /./],
+    ])("%s fails at once, naming privateKey, without retrying, sending or quoting it", async (_case, privateKey, reason) => {
+        const vonage: ApiCredentials = { mode: "vonage", apiUrl, applicationId: randomUUID(), privateKey };
+        const error = await failure(putArchiveStorage(vonage, body, { policy: { ...policy, maxAttempts: 6 }, secrets: [] }));
+        expect(error).toMatchObject({ name: "SigningError", property: "privateKey" });
+        expect(error.message).toMatch(/^privateKey cannot sign the request token \(RS256\): .+ No request was sent\.$/);
+        expect(error.message).toMatch(reason);
+        for (const line of privateKey.split("\n").filter((l) => l.length >= 16 && !l.startsWith("-----"))) {
+            expect(error.message).not.toContain(line);
+        }
+        expect(received).toHaveLength(0);
+    });
+});
+
+describe("deadlines and the size cap", () => {
+    /** A status line at once, then a byte every 50 ms: axios' idle timeout would never fire. */
+    const trickle = (_req: Received, res: http.ServerResponse) => {
+        res.writeHead(200);
+        const timer = setInterval(() => res.write(" "), 50);
+        res.on("close", () => clearInterval(timer));
+    };
+
+    it("cuts off each attempt at timeoutMs, from connection to last byte", async () => {
+        answer = trickle;
+        const started = Date.now();
+        const error = await failure(putArchiveStorage(credentials(), body, { policy: { ...policy, timeoutMs: 200, maxAttempts: 2 }, secrets: [] }));
+        expect(error.message).toMatch(/ got no answer after 2 attempts \(last: no complete answer within 200 ms\)\. /);
+        expect(received).toHaveLength(2);
+        expect(Date.now() - started).toBeLessThan(2000);
+    });
+
+    it("gives the attempt in flight only what is left of the budget", async () => {
+        // First a 500, then a 50 ms wait (random 0.5 of a 100 ms ceiling), then a trickle.
+        answer = (req, res) => (received.length === 1 ? res.writeHead(500).end() : trickle(req, res));
+        const budgetMs = 800;
+        const error = await failure(
+            putArchiveStorage(credentials(), body, {
+                policy: { timeoutMs: 2000, maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 1000, budgetMs },
+                secrets: [],
+                random: () => 0.5,
+            }),
+        );
+        const deadline = Number(/got no answer after 2 attempts \(last: no complete answer within (\d+) ms\)/.exec(error.message)?.[1]);
+        expect(deadline).toBeLessThanOrEqual(budgetMs - 50);
+        expect(deadline).toBeGreaterThan(budgetMs - 300);
+        expect(received).toHaveLength(2);
+    });
+
+    it(`takes an answer of exactly ${maxResponseBytes} bytes, and refuses one byte more without retrying past maxAttempts`, async () => {
+        expect(maxResponseBytes).toBe(65536);
+        answer = (_req, res) => res.writeHead(400).end("y".repeat(maxResponseBytes));
+        const whole = await failure(putArchiveStorage(credentials(), body, { policy: { ...policy, maxAttempts: 1 }, secrets: [] }));
+        expect(whole.message).toMatch(/failed with 400: "y{300}\.\.\."\./);
+        answer = (_req, res) => res.writeHead(400).end("y".repeat(maxResponseBytes + 1));
+        const tooBig = await failure(putArchiveStorage(credentials(), body, { policy: { ...policy, maxAttempts: 1 }, secrets: [] }));
+        expect(tooBig.message).toMatch(/got no answer after 1 attempt \(last: the answer was larger than 65536 bytes\)\./);
+    });
+
+    it("reports a dropped connection with its code and message", async () => {
+        answer = (_req, res) => res.socket?.destroy();
+        const error = await failure(putArchiveStorage(credentials(), body, { policy: { ...policy, maxAttempts: 1 }, secrets: [] }));
+        expect(error.message).toMatch(/got no answer after 1 attempt \(last: ECONNRESET: socket hang up\)\./);
+    });
+
+    it("does not repeat a code the message already holds", async () => {
+        const error = await failure(
+            putArchiveStorage({ ...credentials(), apiUrl: "http://127.0.0.1:1" }, body, { policy: { ...policy, maxAttempts: 1 }, secrets: [] }),
+        );
+        expect(error.message).toMatch(/ \(last: connect ECONNREFUSED 127\.0\.0\.1:1\)\. /);
+    });
+});
+
+describe("backoff, with a fixed random source", () => {
+    /** The waits the client sleeps between attempts (it starts no other timer). */
+    function recordWaits(): () => unknown[] {
+        const spy = jest.spyOn(global, "setTimeout");
+        return () => {
+            const waits = spy.mock.calls.map((call) => call[1]);
+            spy.mockRestore();
+            return waits;
+        };
+    }
+
+    it("waits a uniform share of a ceiling that doubles from baseDelayMs up to maxDelayMs", async () => {
+        answer = (_req, res) => res.writeHead(500).end();
+        const waits = recordWaits();
+        const policy5: RetryPolicy = { timeoutMs: 2000, maxAttempts: 5, baseDelayMs: 8, maxDelayMs: 20, budgetMs: 5000 };
+        await failure(putArchiveStorage(credentials(), body, { policy: policy5, secrets: [], random: () => 0.5 }));
+        // Ceilings 8, 16, 20, 20; a wait is floor(random * (ceiling + 1)).
+        expect(waits()).toEqual([4, 8, 10, 10]);
+        expect(received).toHaveLength(5);
+    });
+
+    it("can wait the whole ceiling", async () => {
+        answer = (_req, res) => res.writeHead(502).end();
+        const waits = recordWaits();
+        const policy2: RetryPolicy = { timeoutMs: 2000, maxAttempts: 2, baseDelayMs: 30, maxDelayMs: 100, budgetMs: 5000 };
+        await failure(putArchiveStorage(credentials(), body, { policy: policy2, secrets: [], random: () => 0.999 }));
+        expect(waits()).toEqual([30]);
+    });
+
+    it("adds a first attempt's jitter to Retry-After", async () => {
+        answer = (_req, res) => (received.length === 1 ? res.writeHead(429, { "retry-after": "0.1" }).end() : res.writeHead(200).end());
+        const waits = recordWaits();
+        await putArchiveStorage(credentials(), body, { policy: { ...policy, baseDelayMs: 40, maxDelayMs: 40 }, secrets: [], random: () => 0.5 });
+        expect(waits()).toEqual([120]);
+        expect(received[1]!.at - received[0]!.at).toBeGreaterThanOrEqual(115);
+    });
+
+    const slowBackoff: RequestOptions = {
+        // Every backoff would be 5 s, past the 2 s budget: the client stops after the first attempt.
+        policy: { timeoutMs: 1000, maxAttempts: 6, baseDelayMs: 10_000, maxDelayMs: 10_000, budgetMs: 2000 },
+        secrets: [],
+        random: () => 0.5,
+    };
+
+    it.each([
+        ["a 500", 500, {}, "Internal Server Error"],
+        ["a 503 without Retry-After", 503, {}, "Service Unavailable"],
+        ["a 429 without Retry-After", 429, {}, "Too Many Requests"],
+        ["a 429 with an empty Retry-After", 429, { "retry-after": "" }, "Too Many Requests"],
+        ["a 429 with Retry-After x0.2 (not a number)", 429, { "retry-after": "x0.2" }, "Too Many Requests"],
+        ["a 429 with Retry-After 0.2x (not a number)", 429, { "retry-after": "0.2x" }, "Too Many Requests"],
+        ["a 500 with Retry-After (only 429 and 503 carry it)", 500, { "retry-after": "0" }, "Internal Server Error"],
+    ])("stops when the backoff after %s would pass the budget, not blaming Retry-After", async (_case, status, headers, text) => {
+        answer = (_req, res) => res.writeHead(status, headers).end();
+        const error = await failure(putArchiveStorage(credentials(), body, slowBackoff));
+        expect(error.message).toMatch(new RegExp(`^PUT \\S+ failed with ${status}: ${text}\\. `));
+        expect(received).toHaveLength(1);
+    });
+
+    it("stops when the backoff would end exactly at the budget", async () => {
+        answer = (_req, res) => res.writeHead(500).end();
+        // A clock that stands still: no time passes but the backoff (random 0.5 of a 2000 ms ceiling).
+        const clock = jest.spyOn(Date, "now").mockReturnValue(Date.now());
+        const error = await failure(
+            putArchiveStorage(credentials(), body, {
+                policy: { timeoutMs: 2000, maxAttempts: 6, baseDelayMs: 2000, maxDelayMs: 2000, budgetMs: 1000 },
+                secrets: [],
+                random: () => 0.5,
+            }),
+        ).finally(() => clock.mockRestore());
+        expect(error.message).toMatch(/^PUT \S+ failed with 500: Internal Server Error\. /);
+        expect(received).toHaveLength(1);
+    });
+
+    it("stops at once when a 503's Retry-After is longer than the budget, saying so", async () => {
+        answer = (_req, res) => res.writeHead(503, { "retry-after": "10" }).end();
+        const error = await failure(putArchiveStorage(credentials(), body, options));
+        expect(error.message).toMatch(/failed with 503: Service Unavailable \(Retry-After asked for 10 s more than the retry budget allows\)\. /);
+        expect(received).toHaveLength(1);
+    });
+
+    it("reads Retry-After given as an HTTP date", async () => {
+        answer = (_req, res) => res.writeHead(503, { "retry-after": new Date(Date.now() + 10_000).toUTCString() }).end();
+        const error = await failure(putArchiveStorage(credentials(), body, options));
+        expect(error.message).toMatch(/\(Retry-After asked for (9|10) s more than the retry budget allows\)/);
+        expect(received).toHaveLength(1);
+    });
+
+    it("takes a Retry-After date in the past as no wait", async () => {
+        answer = (_req, res) =>
+            received.length === 1
+                ? res.writeHead(503, { "retry-after": new Date(Date.now() - 3_600_000).toUTCString() }).end()
+                : res.writeHead(200).end();
+        const waits = recordWaits();
+        await putArchiveStorage(credentials(), body, { policy, secrets: [], random: () => 0 });
+        expect(waits()).toEqual([0]);
+        expect(received).toHaveLength(2);
+    });
+
+    it("out of attempts while Retry-After fits the budget, says only how many attempts", async () => {
+        answer = (_req, res) => res.writeHead(429, { "retry-after": "0" }).end();
+        const error = await failure(putArchiveStorage(credentials(), body, { policy: { ...policy, maxAttempts: 2 }, secrets: [] }));
+        expect(error.message).toMatch(/failed with 429: Too Many Requests \(after 2 attempts\)\. The API is rate-limiting/);
+    });
+});
+
+describe("the API's message", () => {
+    it.each([
+        ["message first", JSON.stringify({ message: "from message", error: "no", description: "no" }), '"from message"'],
+        ["then error", JSON.stringify({ error: "from error", description: "no" }), '"from error"'],
+        ["then description", JSON.stringify({ description: "from description" }), '"from description"'],
+        ["a JSON body without them, whole", JSON.stringify({ code: 7 }), '"{\\"code\\":7}"'],
+        ["a message that is not a string: the body whole", JSON.stringify({ message: 42 }), '"{\\"message\\":42}"'],
+        ["a JSON string body as it came", JSON.stringify("quoted"), '"\\"quoted\\""'],
+        ["null as it came", "null", '"null"'],
+        ["a text body, trimmed, on one line", "  plain\ntext  ", '"plain text"'],
+        ["the status text for a body of spaces", "   ", "Conflict"],
+    ])("takes %s", async (_case, answerBody, shown) => {
+        answer = (_req, res) => res.writeHead(409).end(answerBody);
+        const error = await failure(putArchiveStorage(credentials(), body, options));
+        expect(error.message).toBe(`PUT /v2/project/12345678/archive/storage failed with 409: ${shown}. See the API's message above.`);
+    });
+
+    it("says only the status when there is neither a body nor a status text", async () => {
+        answer = (_req, res) => res.writeHead(418, "").end();
+        const error = await failure(putArchiveStorage(credentials(), body, options));
+        expect(error.message).toBe("PUT /v2/project/12345678/archive/storage failed with 418. See the API's message above.");
     });
 });

@@ -20,6 +20,11 @@ describe("OpenTokApiError", () => {
         expect(new OpenTokApiError("PUT", "/p", status, '"m"', 1, mode).message).toMatch(hint);
     });
 
+    it("hints at the OpenTok credentials when no auth mode is given", () => {
+        expect(new OpenTokApiError("PUT", "/p", 403, "", 1).message).toMatch(/Check apiKey and apiSecret/);
+        expect(new OpenTokApiError("PUT", "/p", 403, "", 1).mode).toBe("opentok");
+    });
+
     it("counts attempts only when there were several", () => {
         expect(new OpenTokApiError("PUT", "/p", 500, "", 1).message).toBe(
             "PUT /p failed with 500. The API failed on its side; run the update again later. The target is as it was before if the request did not succeed.",
@@ -78,5 +83,17 @@ describe("error names", () => {
 
     it("the package exports no error class: no program can catch one across Pulumi's provider host", () => {
         expect(Object.keys(packageExports).filter((name) => /Error$/.test(name))).toEqual([]);
+    });
+});
+
+describe("InvalidInputsError", () => {
+    it("lists every failure, property then reason", () => {
+        const error = new InvalidInputsError([
+            { property: "bucket", reason: "is required." },
+            { property: "sse", reason: 'must be "s3" or "none".' },
+        ]);
+        expect(error.message).toBe('Invalid ArchiveUploadTarget inputs: bucket is required.; sse must be "s3" or "none".');
+        expect(error.name).toBe("InvalidInputsError");
+        expect(error.failures).toHaveLength(2);
     });
 });

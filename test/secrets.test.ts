@@ -1,7 +1,7 @@
 // Redaction, the one function every message built from outside text goes through
 // (providers/secrets.ts): what it replaces, in which forms, and where it cuts.
 
-import { outsideTextLimit, redact, redactThenCut, secretValuesOf } from "../providers/secrets";
+import { isSecretProperty, outsideTextLimit, redact, redactThenCut, secretPropertyNames, secretValuesOf } from "../providers/secrets";
 
 describe("redact", () => {
     it("replaces every occurrence, not only the first", () => {
@@ -57,7 +57,20 @@ describe("secretValuesOf", () => {
         ]);
     });
 
+    it("leaves out armour lines by how they start, not how they end", () => {
+        const value = `-----armour-like-line\nsecret-line-ending-----`;
+        expect(secretValuesOf({ privateKey: value })).toEqual([value, "secret-line-ending-----"]);
+    });
+
     it("keeps a line of exactly 16 characters", () => {
         expect(secretValuesOf({ privateKey: `x\n${"C".repeat(16)}` })).toEqual([`x\n${"C".repeat(16)}`, "C".repeat(16)]);
+    });
+});
+
+describe("isSecretProperty", () => {
+    it("is true for the secret properties only", () => {
+        expect([...secretPropertyNames].sort()).toEqual(["accountKey", "apiSecret", "privateKey", "secretKey"]);
+        expect(secretPropertyNames.filter(isSecretProperty)).toEqual([...secretPropertyNames]);
+        expect(["apiKey", "accessKey", "applicationId", "bucket", ""].filter(isSecretProperty)).toEqual([]);
     });
 });
