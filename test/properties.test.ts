@@ -44,3 +44,25 @@ describe("the property table", () => {
         expect(alwaysRequired).toEqual(requiredArgs);
     });
 });
+
+describe("the short summaries written by hand", () => {
+    const names = (text: string) => [...text.matchAll(/`(\w+)`/g)].map((m) => m[1]!).sort();
+    const withChange = (change: string) => propertyNames.filter((name) => properties[name].change === change).sort();
+    const secret = propertyNames.filter((name) => properties[name].secret).sort();
+    const packageReadme = fs.readFileSync(`${__dirname}/../providers/README.md`, "utf8").replace(/\s+/g, " ");
+    const readme = fs.readFileSync(`${__dirname}/../README.md`, "utf8").replace(/\s+/g, " ");
+
+    it("providers/README.md lists every input, and the table's replacing, state-only and secret inputs", () => {
+        const table = packageReadme.slice(packageReadme.indexOf("## Inputs"), packageReadme.indexOf("## What state holds"));
+        expect([...new Set(names(table.slice(0, table.indexOf("Changing "))))].filter((n) => propertyNames.includes(n as never))).toEqual(
+            [...propertyNames].sort(),
+        );
+        expect(names(/Changing (.*?) replaces the resource/.exec(table)![1]!)).toEqual(withChange("replace"));
+        expect(names(/none when only (.*?) changed/.exec(table)![1]!)).toEqual(withChange("state"));
+        expect(names(/Secrets \((.*?)\) are always stored as secrets/.exec(table)![1]!)).toEqual(secret);
+    });
+
+    it("README.md names the secret inputs", () => {
+        expect(names(/; ([^;.]*) are always secret in state/.exec(readme)![1]!)).toEqual(secret);
+    });
+});
