@@ -17,7 +17,7 @@ afterAll(() =>
         ...properties.split,
         "failure and error texts swept for generated secrets": properties.leakTextsSwept(),
         "requests answered by an API echoing their token and body": properties.requestsEchoed(),
-        "secret hits": 0,
+        "secret hits": properties.secretHits(),
     }),
 );
 
