@@ -4,7 +4,7 @@
 
 import { authModeOf, CheckFailure, CheckResult, isGiven, PropertyName, RawInputs, TargetInputs } from "./inputs";
 import { applies, holdsValueOf, isPropertyName, properties, propertyNames } from "./properties";
-import { isSecretProperty, redactThenCut, secretPropertyNames, secretValuesOf } from "./secrets";
+import { isSecretProperty, redact, redactThenCut, secretPropertyNames, secretValuesOf } from "./secrets";
 import { isUnknown } from "./unknown";
 
 /** Inputs the provider manages itself and that callers never set. */
@@ -78,6 +78,9 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
     const failures: CheckFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const resolved: Resolved = {};
+    // Values quoted in a reason are redacted before they are cut: a secret across the cut
+    // would otherwise be shown in part (issue 14).
+    const secrets = secretValuesOf(news);
 
     for (const name of Object.keys(news)) {
         if (!reservedInputNames.includes(name) && !isPropertyName(name)) {
@@ -106,15 +109,17 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
         }
         const row = properties[name];
         if (row.kind === "boolean") {
-            const value = news[name] === undefined || news[name] === null ? row.default : news[name];
+            const value = isGiven(news[name]) ? news[name] : row.default;
             resolved[name] = value;
             if (!isUnknown(value) && typeof value !== "boolean") {
-                fail(name, `must be true or false, but was ${JSON.stringify(value)}`);
+                fail(name, `must be true or false, but was ${described(value, secrets)}`);
             }
             continue;
         }
         let value = row.normalize ? row.normalize(news[name]) : news[name];
-        if (value === undefined || value === null) {
+        // Not given (isGiven: Pulumi and YAML programs pass null and "" for not set): the default,
+        // or nothing for an optional input; a required one fails below as missing.
+        if (!isGiven(value)) {
             if (row.default !== undefined) {
                 value = row.default(mode);
             } else if (!row.required) {
@@ -123,7 +128,7 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
         }
         resolved[name] = value;
         const missing = row.missing ?? (row.authMode !== undefined ? missingCredential : "is required but was not given");
-        const reason = stringReason(value, missing, (text) => row.rule(text, shownValue(row.secret, text)));
+        const reason = stringReason(value, missing, row.allowed, secrets, (text) => row.rule(text, shownValue(row.secret, text, secrets)));
         if (reason !== undefined) {
             fail(name, reason);
         } else if (row.resolve && typeof value === "string" && !isUnknown(value)) {
@@ -153,7 +158,13 @@ function refuseOtherTypeInputs(news: RawInputs, type: unknown, fail: (property: 
 }
 
 /** Why a string input is refused, or undefined: an unknown value passes, a missing one gets `missing`. */
-function stringReason(value: unknown, missing: string, rule: (value: string) => string | undefined): string | undefined {
+function stringReason(
+    value: unknown,
+    missing: string,
+    allowed: readonly string[] | undefined,
+    secrets: readonly string[],
+    rule: (value: string) => string | undefined,
+): string | undefined {
     if (isUnknown(value)) {
         return undefined;
     }
@@ -161,17 +172,34 @@ function stringReason(value: unknown, missing: string, rule: (value: string) => 
         return missing;
     }
     if (typeof value !== "string") {
-        return `must be a string, but was a ${Array.isArray(value) ? "list" : typeof value}`;
+        const expected = allowed ? `one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}` : "a string";
+        return `must be ${expected}, but was ${described(value, secrets)}`;
     }
     return rule(value);
 }
 
-/** Shows a value in a message: quoted and truncated, or not at all when it is a secret. */
-function shownValue(secret: boolean, value: string): string {
+/** A value that is not a string, for a message: its kind, and the value when that is short. */
+function described(value: unknown, secrets: readonly string[]): string {
+    if (Array.isArray(value)) {
+        return "a list";
+    }
+    if (typeof value === "object") {
+        return "an object";
+    }
+    if (typeof value === "string") {
+        return shownValue(false, value, secrets);
+    }
+    // String(), not JSON: JSON shows NaN and Infinity as null.
+    return `${typeof value === "number" ? "the number" : `the ${typeof value}`} ${redact(String(value), secrets)}`;
+}
+
+/** Shows a value in a message: redacted, then quoted and cut; or not at all when it is a secret. */
+function shownValue(secret: boolean, value: string, secrets: readonly string[]): string {
     if (secret) {
         return `a secret value of ${value.length} characters`;
     }
-    return value.length > 70 ? `${JSON.stringify(value.slice(0, 60))}... (${value.length} characters)` : JSON.stringify(value);
+    const visible = redact(value, secrets);
+    return visible.length > 70 ? `${JSON.stringify(visible.slice(0, 60))}... (${value.length} characters)` : JSON.stringify(visible);
 }
 
 /**
@@ -221,12 +249,15 @@ function definedOnly(resolved: Resolved): Resolved {
 function refuseMisplacedSecrets(news: RawInputs, failures: CheckFailure[]): CheckFailure[] {
     const secrets = secretPropertyNames
         .map((name) => ({ name, value: news[name] }))
-        .filter((s): s is { name: PropertyName; value: string } => typeof s.value === "string" && s.value.length >= 4);
+        .filter((s): s is { name: PropertyName; value: string } => typeof s.value === "string" && s.value !== "");
     const misplaced: CheckFailure[] = [];
-    for (const [property, value] of Object.entries(news)) {
+    for (const [property, given] of Object.entries(news)) {
+        // A number is read as its digits (apiKey: 4600012345 is the apiKey "4600012345").
+        const value = typeof given === "number" ? String(given) : given;
         if (isSecretProperty(property) || reservedInputNames.includes(property) || typeof value !== "string" || isUnknown(value)) {
             continue;
         }
+        // Equal at any length; contained only from 8 characters, below which it may be chance.
         const secret = secrets.find((s) => value === s.value || (s.value.length >= 8 && value.includes(s.value)));
         if (secret !== undefined) {
             const relation = value === secret.value ? "is the same value as" : "contains the value of";
@@ -241,5 +272,6 @@ function refuseMisplacedSecrets(news: RawInputs, failures: CheckFailure[]): Chec
 /** Every reason, redacted of every secret given: a value shown by one rule may hold another field's secret. */
 function withoutSecrets(failures: CheckFailure[], news: RawInputs): CheckFailure[] {
     const secrets = secretValuesOf(news);
-    return failures.map((f) => ({ property: f.property, reason: redactThenCut(f.reason, secrets, 2000) }));
+    // The property too: an unknown input's name is the caller's text (a secret pasted as a key).
+    return failures.map((f) => ({ property: redactThenCut(f.property, secrets, 200), reason: redactThenCut(f.reason, secrets, 2000) }));
 }

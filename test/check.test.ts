@@ -56,7 +56,7 @@ const badValues: [string, unknown, RegExp][] = [
     ["bucket", "192.168.5.4", /IP address/],
     ["bucket", "xn--acme", /reserved prefix "xn--"/],
     ["bucket", "acme-s3alias", /reserved suffix "-s3alias"/],
-    ["bucket", 42, /must be a string, but was a number/],
+    ["bucket", 42, /must be a string, but was the number 42/],
     ["accessKey", "ASIAIOSFODNN7EXAMPLE", /temporary AWS STS access key.*session token/],
     ["accessKey", "AKIA IOSFODNN7", /S3 access key ID/],
     ["secretKey", "", /is required/],
@@ -207,5 +207,59 @@ describe("Azure target in check", () => {
         expect(s3Failures).toEqual([
             { property: "container", reason: 'is an input of Azure targets; with type "s3" give bucket, accessKey and secretKey' },
         ]);
+    });
+});
+
+async function checkResult(inputs: object) {
+    const result = await provider.check!({} as TargetInputs, inputs as TargetInputs);
+    return { failures: result.failures ?? [], inputs: result.inputs as Record<string, unknown> };
+}
+
+/** Valid inputs with `name` set to `value` (undefined: left out). */
+function withInput(base: object, name: string, value: unknown): Record<string, unknown> {
+    const inputs: Record<string, unknown> = { ...base, [name]: value };
+    if (value === undefined) {
+        delete inputs[name];
+    }
+    return inputs;
+}
+
+describe('"" in an optional input', () => {
+    // Pulumi and YAML programs pass null and "" for not set (isGiven, inputs.ts): "" is the input
+    // left out, for a defaulted or optional input as for the other API's or target type's.
+    it.each([
+        ["endpoint", () => validInputs(emulator)],
+        ["sse", () => validInputs(emulator)],
+        ["type", () => validInputs(emulator)],
+        ["apiUrl", () => validInputs(emulator)],
+        ["domain", () => ({ ...validInputs(emulator), ...azureTarget() })],
+    ])('%s: "" checks as the input left out', async (name, base) => {
+        const inputs = base();
+        const leftOut = await checkResult(withInput(inputs, name, undefined));
+        expect(leftOut.failures).toEqual([]);
+        const empty = await checkResult(withInput(inputs, name, ""));
+        expect(empty.failures).toEqual([]);
+        expect(empty.inputs).toEqual(leftOut.inputs);
+    });
+});
+
+describe("a value of the wrong type", () => {
+    it.each([
+        ["type", 1, /"s3".*"azure"/],
+        ["sse", true, /"s3".*"none"/],
+        ["fallback", 0, /"none".*"opentok"/],
+    ])("%s: %p names the allowed values", async (name, value, allowed) => {
+        const { failures } = await checkResult({ ...validInputs(emulator), [name]: value });
+        expect(failures).toEqual([{ property: name, reason: expect.stringMatching(allowed) }]);
+    });
+
+    it('an object is "an object", not "a object"', async () => {
+        const { failures } = await checkResult({ ...validInputs(emulator), bucket: { name: "acme-archives-dev" } });
+        expect(failures).toEqual([{ property: "bucket", reason: expect.not.stringMatching(/\ba object\b/) }]);
+    });
+
+    it("verify: NaN is not reported as null", async () => {
+        const { failures } = await checkResult({ ...validInputs(emulator), verify: Number.NaN });
+        expect(failures).toEqual([{ property: "verify", reason: expect.not.stringMatching(/was null/) }]);
     });
 });

@@ -410,3 +410,99 @@ describe("item 9: what the earlier tests did not pin", () => {
         expect(emulator.received()).toHaveLength(0);
     });
 });
+
+/** The runs of `length` characters of `secret` that `text` shows: any is a partial leak. */
+function secretRunsIn(text: string, secret: string, length = 10): string[] {
+    const runs: string[] = [];
+    for (let at = 0; at + length <= secret.length; at++) {
+        const run = secret.slice(at, at + length);
+        if (text.includes(run)) {
+            runs.push(run);
+        }
+    }
+    return runs;
+}
+
+async function failureText(inputs: object): Promise<string> {
+    const result = await provider.check!({} as TargetInputs, inputs as TargetInputs);
+    return JSON.stringify(result.failures ?? []);
+}
+
+/**
+ * An AWS secret key holds "/" and "+", so it is URL-encoded when written into a URL's user info,
+ * where the misplaced-secret guard (raw values) does not see it; the rule's message quotes the
+ * URL, cut at 60 characters, which must come after redaction.
+ */
+const endpointWithEncodedSecret = `https://AKIAIOSFODNN7EXAMPLE:${encodeURIComponent(secretKey)}@minio.example.com`;
+
+describe("items 3 and 4, in check: a value quoted in a failure is redacted before it is cut", () => {
+    it("check of an endpoint with the URL-encoded secretKey in its user info shows no part of secretKey", async () => {
+        const text = await failureText({ ...validInputs(emulator), endpoint: endpointWithEncodedSecret });
+        expect(text).toMatch(/endpoint/);
+        expect(secretRunsIn(text, secretKey)).toEqual([]);
+    });
+
+    it("check of an endpoint with the URL-encoded secretKey in its path shows no part of secretKey", async () => {
+        const endpoint = `https://storage.googleapis.com/archives/${encodeURIComponent(secretKey)}`;
+        const text = await failureText({ ...validInputs(emulator), endpoint });
+        expect(text).toMatch(/endpoint/);
+        expect(secretRunsIn(text, secretKey)).toEqual([]);
+    });
+
+    it("check of a bucket holding two lines of privateKey shows no line of the key, though every line is redacted elsewhere", async () => {
+        const keyLines = vonageKeys.privateKey.split("\n").filter((l) => l.length === 64);
+        const text = await failureText({ ...validVonageInputs(emulator), bucket: `${keyLines[3]}${keyLines[4]}` });
+        expect(text).toMatch(/bucket/);
+        expect(secretRunsIn(text, keyLines[3]!, 16)).toEqual([]);
+    });
+
+    it("through Pulumi's provider host, the check failure and the host's output show no part of secretKey", async () => {
+        const host = await ProviderHost.start(fastRetryEnvironment);
+        let failures: string;
+        try {
+            const inputs = { ...validInputs(emulator), endpoint: endpointWithEncodedSecret, __provider: archiveUploadTargetProviderText };
+            const checked = await host.check("urn:pulumi:test::p::pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget::leak", {}, inputs);
+            failures = JSON.stringify(checked.failures);
+        } finally {
+            await host.stop();
+        }
+        expect(failures).toMatch(/endpoint/);
+        expect(secretRunsIn(`${failures}\n${host.stdout}\n${host.stderr}`, secretKey)).toEqual([]);
+    });
+});
+
+describe("items 3 and 4, in check: a secret in an input's name", () => {
+    it("a misplaced key named by the secret (a YAML slip) is reported without showing the secret as the property", async () => {
+        const result = await provider.check!({} as TargetInputs, { ...validInputs(emulator), [secretKey]: "" } as TargetInputs);
+        expect(result.failures?.length).toBeGreaterThan(0);
+        expect(secretRunsIn(JSON.stringify(result.failures), secretKey)).toEqual([]);
+    });
+});
+
+describe("items 3 and 4, in check: a secret shorter than 4 characters", () => {
+    // redact() leaves values under 4 characters alone; the misplaced-secret guard refuses an
+    // input equal to a secret at any length.
+    it("a 3-character apiSecret typed into bucket too is not shown", async () => {
+        const text = await failureText({ ...validInputs(emulator), apiSecret: "Q7x", bucket: "Q7x" });
+        expect(text).toMatch(/bucket/);
+        expect(text).not.toContain("Q7x");
+    });
+});
+
+describe("items 3 and 4, in check: a number equal to a secret", () => {
+    // apiKey 4600012345 written unquoted in YAML/JSON is the apiKey "4600012345": equal to
+    // apiSecret, it would be stored in plain text and sent in the URL.
+    const digits = "4600012345";
+
+    it("check refuses a numeric apiKey equal to apiSecret, as it refuses the string", async () => {
+        const inputs = { ...validInputs(emulator, { apiKey: digits, apiSecret: digits }), apiKey: Number(digits) };
+        const result = await provider.check!({} as TargetInputs, inputs as unknown as TargetInputs);
+        expect(result.failures).toEqual([expect.objectContaining({ property: "apiKey", reason: expect.stringMatching(/apiSecret/) })]);
+    });
+
+    it("create sends no request for a numeric apiKey equal to apiSecret", async () => {
+        const inputs = { ...validInputs(emulator, { apiKey: digits, apiSecret: digits }), apiKey: Number(digits) };
+        await provider.create(inputs as unknown as TargetInputs).catch(() => undefined);
+        expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    });
+});
