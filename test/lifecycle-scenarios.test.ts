@@ -7,6 +7,7 @@ import type { TargetInputs } from "../providers/inputs";
 import { archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { unknownValue } from "../providers/unknown";
 import { CheckFailedError, destroy, preview, Program, refresh, StackState, up } from "./harness/engine-driver";
+import { OpenTokEmulator } from "./emulator/opentok-emulator";
 import { ProviderHost } from "./harness/provider-host";
 import { Deployment, observed, storagePath } from "./support/deployment";
 import { apiSecret, fastRetryEnvironment, OpenTokS3Inputs, secretKey, useEmulator, validInputs } from "./support/fixtures";
@@ -49,6 +50,7 @@ const existing = [
     "sse",
     "api-secret",
     "api-key",
+    "api-url",
     "destroy",
     "destroy-404",
     "refresh",
@@ -139,6 +141,24 @@ describe("lifecycle through the dynamic-provider host", () => {
         expect(emulator.targets.has(moved.apiKey)).toBe(true);
         expect(emulator.targets.has(inputs.apiKey)).toBe(false);
         expect(result.get("api-key")?.id).toBe(moved.apiKey);
+    });
+
+    it("changing only apiUrl sets the target at the new API and, the project being the same, sends the old one no DELETE", async () => {
+        const { inputs, state } = deployed("api-url");
+        const otherApi = new OpenTokEmulator();
+        await otherApi.start();
+        try {
+            otherApi.addProject(inputs.apiKey, inputs.apiSecret);
+            const { calls, http } = await deployment((host) => up(host, program({ "api-url": { ...inputs, apiUrl: otherApi.url } }), state));
+            await otherApi.idle();
+            expect(calls).toEqual(["Check", "Diff", "Check", "Create", "Delete"]);
+            expect(otherApi.requests.map((r) => `${r.method} ${r.path} ${r.outcome}`)).toEqual([`PUT ${storagePath(inputs.apiKey)} 200`]);
+            // Two URLs may reach one API (api.opentok.com, video.api.vonage.com): no DELETE there.
+            expect(http).toEqual([]);
+            expect(emulator.targets.has(inputs.apiKey)).toBe(true);
+        } finally {
+            await otherApi.stop();
+        }
     });
 
     it("destroy sends one DELETE and leaves the project without a target", async () => {

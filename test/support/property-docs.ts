@@ -21,7 +21,9 @@ const groupLabels = {
 } as const;
 
 const changeSentences = {
-    replace: "Changing it **replaces** the resource: the new target is set first, then the old one removed.",
+    replace:
+        "Changing it **replaces** the resource: the new target is set first, then the old one removed, unless both are " +
+        "the same project (only `apiUrl` changed: see Rename safety).",
     update: "Changing it sets the target again (one `PUT`).",
     state: "Changing only this sends no request.",
 } as const;
