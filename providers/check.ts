@@ -65,7 +65,7 @@ export function stateFromStored(stored: object): TargetInputs {
     for (const name of propertyNames) {
         const row = properties[name];
         if (state[name] === undefined && row.default !== undefined && applies(name, mode, state.type)) {
-            state[name] = row.kind === "boolean" ? row.default : row.default(mode);
+            state[name] = row.default(mode);
         }
     }
     if (!holdsAll(state, { acceptUnknown: false })) {
@@ -109,7 +109,7 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
         }
         const row = properties[name];
         if (row.kind === "boolean") {
-            const value = isGiven(news[name]) ? news[name] : row.default;
+            const value = isGiven(news[name]) ? news[name] : row.default();
             resolved[name] = value;
             if (!isUnknown(value) && typeof value !== "boolean") {
                 fail(name, `must be true or false, but was ${described(value, secrets)}`);

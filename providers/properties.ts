@@ -43,7 +43,10 @@ export type StringProperty<T extends string> = PropertyFacts & {
     missing?: string;
 } & (string extends T ? { allowed?: undefined } : { allowed: readonly T[] });
 
-export type BooleanProperty = PropertyFacts & { kind: "boolean"; default: boolean };
+// `default` is a function for booleans too: a row holding `default: true` breaks Pulumi's closure
+// serializer (its import-star test reads `"k" in row.default`), which serializes this module for
+// anyone who wraps the provider in their own pulumi.dynamic.Resource.
+export type BooleanProperty = PropertyFacts & { kind: "boolean"; default: () => boolean };
 
 type PropertyOf<T> = [T] extends [boolean] ? BooleanProperty : [T] extends [string] ? StringProperty<T> : never;
 
@@ -231,7 +234,7 @@ export const properties: PropertyTable = {
         group: "target",
         secret: false,
         change: "state",
-        default: true,
+        default: () => true,
         doc:
             "for an S3 target, before setting it (create, and an update that changes it), probe the bucket with the " +
             "target's own keys (a single-part and a multipart upload) and fail if it refuses either. See [Preflight](#preflight).",

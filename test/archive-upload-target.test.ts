@@ -121,3 +121,13 @@ describe("ArchiveUploadTarget", () => {
         expect((providerText as string).length).toBeLessThanOrEqual(1024);
     });
 });
+
+describe("the provider wrapped in a program's own pulumi.dynamic.Resource", () => {
+    it("closure-serializes, as that resource would store it (and npm run bench measures it)", async () => {
+        const { archiveUploadTargetProvider } =
+            require("../providers/archive-upload-target-provider") as typeof import("../providers/archive-upload-target-provider");
+        const { text } = await pulumi.runtime.serializeFunction(() => archiveUploadTargetProvider, { allowSecrets: true });
+        expect(text).toContain("exports.handler");
+        expect(text).not.toContain(apiSecret);
+    });
+});

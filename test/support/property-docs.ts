@@ -36,7 +36,7 @@ export function renderInputList(): string {
         const row = properties[name];
         const facts: string[] = [groupLabels[row.authMode ?? row.group]];
         if (row.kind === "boolean") {
-            facts.push(`optional, default \`${row.default}\``);
+            facts.push(`optional, default \`${row.default()}\``);
         } else if (row.default !== undefined) {
             const defaults = authModes.map((mode) => row.default!(mode));
             facts.push(
