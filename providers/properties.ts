@@ -44,8 +44,8 @@ export type StringProperty<T extends string> = PropertyFacts & {
 } & (string extends T ? { allowed?: undefined } : { allowed: readonly T[] });
 
 // `default` is a function for booleans too: a row holding `default: true` breaks Pulumi's closure
-// serializer (its import-star test reads `"k" in row.default`), which serializes this module for
-// anyone who wraps the provider in their own pulumi.dynamic.Resource.
+// serializer (its import-star test from pulumi/pulumi#22388 reads `"k" in row.default`), which
+// serializes this module for anyone who wraps the provider in a pulumi.dynamic.Resource of theirs.
 export type BooleanProperty = PropertyFacts & { kind: "boolean"; default: () => boolean };
 
 type PropertyOf<T> = [T] extends [boolean] ? BooleanProperty : [T] extends [string] ? StringProperty<T> : never;
