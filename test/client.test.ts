@@ -4,7 +4,6 @@
 import { generateKeyPairSync, randomUUID } from "crypto";
 import * as http from "http";
 import * as jwt from "jsonwebtoken";
-import type { AddressInfo } from "net";
 import {
     ApiCredentials,
     deleteArchiveStorage,
@@ -16,32 +15,16 @@ import {
     retryPolicyFromEnvironment,
 } from "../providers/client";
 import { apiSecret, secretKey, useEmulator, vonageKeys } from "./support/fixtures";
-
-interface Received {
-    method: string;
-    path: string;
-    headers: http.IncomingHttpHeaders;
-    body: string;
-    at: number;
-}
+import { Received, ScriptedApi } from "./support/scripted-api";
 
 let answer: (req: Received, res: http.ServerResponse) => void = (_req, res) => res.writeHead(200).end();
-const received: Received[] = [];
+const api = new ScriptedApi((req, res) => answer(req, res));
+const received = api.received;
 let apiUrl = "";
-const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    req.on("end", () => {
-        const r = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, at: Date.now() };
-        received.push(r);
-        answer(r, res);
-    });
-});
 beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    apiUrl = (await api.start()).url;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => api.stop());
 afterEach(() => {
     received.length = 0;
     answer = (_req, res) => res.writeHead(200).end();
