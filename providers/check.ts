@@ -27,7 +27,7 @@ export function checkBeforeRequest(given: object): CheckResult<TargetInputs> {
             ok: false,
             failures: withoutSecrets(
                 unknown.map((property) => ({ property, reason })),
-                news,
+                secretValuesOf(news),
             ),
         };
     }
@@ -138,7 +138,7 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
             refuseOtherTypeInputs(news, resolved.type, fail);
         }
     }
-    return { failures: withoutSecrets(refuseMisplacedSecrets(news, failures), news), resolved: definedOnly(resolved) };
+    return { failures: withoutSecrets(refuseMisplacedSecrets(news, failures), secrets), resolved: definedOnly(resolved) };
 }
 
 /** Inputs of the other target type (say `bucket` with type "azure"): a slip, never ignored. */
@@ -270,8 +270,7 @@ function refuseMisplacedSecrets(news: RawInputs, failures: CheckFailure[]): Chec
 }
 
 /** Every reason, redacted of every secret given: a value shown by one rule may hold another field's secret. */
-function withoutSecrets(failures: CheckFailure[], news: RawInputs): CheckFailure[] {
-    const secrets = secretValuesOf(news);
+function withoutSecrets(failures: CheckFailure[], secrets: readonly string[]): CheckFailure[] {
     // The property too: an unknown input's name is the caller's text (a secret pasted as a key).
     return failures.map((f) => ({ property: redactThenCut(f.property, secrets, 200), reason: redactThenCut(f.reason, secrets, 2000) }));
 }
