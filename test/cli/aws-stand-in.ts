@@ -6,8 +6,9 @@
 // (protect, replacement order, dependencies, destroy order, secrets) are what the tests observe.
 //   Check      inputs as given (no autonaming: names are given at Create)
 //   Diff       changed input keys; a key that AWS cannot change in place asks for a replacement
-//   Create     a new id and outputs (a bucket's name and ARN, a user's ARN, a key's id and secret)
-//   Update     outputs with the new inputs
+//   Create     a new id and outputs (a bucket's name and ARN, a user's ARN, a key's id and secret);
+//              at preview, nothing: computed outputs unknown
+//   Update     outputs with the new inputs (stored unless at preview)
 //   Delete     removes it; a bucket holding objects without forceDestroy fails like BucketNotEmpty
 //   Read       what exists, as stored
 
@@ -25,6 +26,22 @@ type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sen
 export const awsPluginVersion = "7.48.0";
 
 const accountId = "123456789012";
+/** How the engine spells a value not known yet. */
+const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The outputs AWS computes at creation, by type. */
+function computedOutputs(type: string): string[] {
+    switch (type) {
+        case "aws:s3/bucket:Bucket":
+            return ["bucket", "arn", "region"];
+        case "aws:iam/user:User":
+            return ["name", "arn", "uniqueId"];
+        case "aws:iam/accessKey:AccessKey":
+            return ["secret", "status"];
+        default:
+            return [];
+    }
+}
 const secretSignature = "4dabf18193072939515e22adb298388d";
 
 /** Input keys that AWS cannot change in place (ForceNew in the Terraform provider), by type. */
@@ -40,6 +57,8 @@ export interface ProviderCall {
     type: string;
     /** The resource's name in the program (the URN's last part). */
     name: string;
+    /** A Create or Update of a preview: nothing is written, computed outputs are unknown. */
+    preview: boolean;
     /** Set when the call failed. */
     error?: string;
 }
@@ -133,9 +152,10 @@ export class AwsStandIn {
         const answer =
             <Req, Res>(method: ProviderCall["method"] | undefined, handle: (request: Req) => Res): Unary<Req, Res> =>
             (call, callback) => {
-                const request = call.request as unknown as { getUrn?: () => string };
+                const request = call.request as unknown as { getUrn?: () => string; getPreview?: () => boolean };
                 const urn = request.getUrn?.() ?? "";
-                const record: ProviderCall | undefined = method && urn ? { method, type: typeOf(urn), name: nameOf(urn) } : undefined;
+                const record: ProviderCall | undefined =
+                    method && urn ? { method, type: typeOf(urn), name: nameOf(urn), preview: request.getPreview?.() === true } : undefined;
                 if (record && record.type !== "pulumi:providers:aws") {
                     this.calls.push(record);
                     this.onCall(record);
@@ -170,13 +190,13 @@ export class AwsStandIn {
             create: answer("Create", (r: providerproto.CreateRequest) => {
                 const type = typeOf(r.getUrn());
                 const name = nameOf(r.getUrn());
-                const { id, outputs } = this.create(type, name, fromStruct(r.getProperties()));
+                const { id, outputs } = this.create(type, name, fromStruct(r.getProperties()), r.getPreview());
                 return new providerproto.CreateResponse().setId(id).setProperties(toStruct(outputs));
             }),
             update: answer("Update", (r: providerproto.UpdateRequest) => {
                 const existing = this.resources.get(`${typeOf(r.getUrn())} ${r.getId()}`);
                 const outputs = { ...fromStruct(r.getOlds()), ...fromStruct(r.getNews()) };
-                if (existing) {
+                if (existing && !r.getPreview()) {
                     existing.outputs = outputs;
                 }
                 return new providerproto.UpdateResponse().setProperties(toStruct(outputs));
@@ -208,7 +228,12 @@ export class AwsStandIn {
         return response;
     }
 
-    private create(type: string, name: string, inputs: Props): { id: string; outputs: Props } {
+    private create(type: string, name: string, inputs: Props, preview: boolean): { id: string; outputs: Props } {
+        if (preview) {
+            // The engine asks at preview too (Configure's supportsPreview notwithstanding): what AWS
+            // would compute is not known yet.
+            return { id: "", outputs: { ...inputs, ...Object.fromEntries(computedOutputs(type).map((k) => [k, unknown])) } };
+        }
         const serial = String(++this.created).padStart(4, "0");
         let id: string;
         let computed: Props = {};

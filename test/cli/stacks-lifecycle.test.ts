@@ -24,7 +24,7 @@ const type = {
 /** What the two servers received, in one order: `AWS Create AccessKey <name>`, `OpenTok PUT 200 <accessKey>`. */
 const events: string[] = [];
 const aws = new AwsStandIn((call) => {
-    if (call.method === "Create" || call.method === "Update" || call.method === "Delete") {
+    if (!call.preview && (call.method === "Create" || call.method === "Update" || call.method === "Delete")) {
         events.push(`AWS ${call.method} ${call.type.slice(call.type.lastIndexOf(":") + 1)} ${call.name}`);
     }
 });
