@@ -190,6 +190,9 @@ export class ArchiveStorage extends pulumi.ComponentResource {
             { user: this.user.name },
             replaceable,
         );
+        // Never point OpenTok at a key that cannot write yet, or at a bucket not yet locked down,
+        // versioned and, when access logs are on, logged: no archive arrives before all of it.
+        const targetNeeds: pulumi.Resource[] = [uploadPolicy, encryption, publicAccessBlock, ownership, bucketPolicy, versioning];
         const children: pulumi.Resource[] = [
             this.bucket,
             encryption,
@@ -236,6 +239,7 @@ export class ArchiveStorage extends pulumi.ComponentResource {
                 { ...archiveGuard, dependsOn: [logBucketPolicy, logLockDown.encryption, logLockDown.ownership] },
             );
             children.push(this.logBucket, ...Object.values(logLockDown), logBucketPolicy, logLifecycle, logging);
+            targetNeeds.push(logging);
         }
 
         this.target = new ArchiveUploadTarget(
@@ -249,9 +253,7 @@ export class ArchiveStorage extends pulumi.ComponentResource {
                 fallback: args.fallback,
                 verify: args.verify ?? true,
             },
-            // Never point OpenTok at a key that cannot write yet, or at a bucket not yet locked down
-            // and versioned.
-            { ...replaceable, dependsOn: [uploadPolicy, encryption, publicAccessBlock, ownership, bucketPolicy, versioning] },
+            { ...replaceable, dependsOn: targetNeeds },
         );
         children.push(this.target);
 

@@ -220,6 +220,21 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
         expect(others.filter((r) => r.deletedWith !== undefined).map((r) => r.name)).toEqual([]);
     });
 
+    it("sets the target only once the key can write and the bucket is locked down, versioned and, with access logs, logged", () => {
+        const target = named(run, type.target, `${prefix}-target`);
+        expect([...target.dependsOn].sort()).toEqual(
+            [
+                `${prefix}-opentok-upload`,
+                `${prefix}-archives-encryption`,
+                `${prefix}-archives-public-access-block`,
+                `${prefix}-archives-ownership`,
+                `${prefix}-archives-policy`,
+                `${prefix}-archives-versioning`,
+                ...(options.accessLogs ? [`${prefix}-archives-logging`] : []),
+            ].sort(),
+        );
+    });
+
     it("makes the destroy guard depend on every other resource, so that a destroy deletes it first", () => {
         const guard = named(run, type.destroyGuard, `${prefix}-destroy-guard`);
         const others = run.resources.filter((r) => r.type !== type.component && r !== guard).map((r) => r.name);
