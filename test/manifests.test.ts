@@ -1,4 +1,4 @@
-// One source for every pin: the root package.json pins the SDKs and the Node.js range, and
+// The manifests agree: one source for every pin ( the root package.json pins the SDKs and the Node.js range, and
 // tools/node pins the Node.js releases CI runs on. Everything else that names a version (the
 // package, the policy pack, the examples, the bench programs, the workflows) must agree with them.
 
@@ -102,5 +102,12 @@ describe("the package", () => {
         const [major, pinnedMinor] = rootPins["@pulumi/pulumi"]!.split(".").map(Number);
         expect(major).toBe(3);
         expect(pinnedMinor).toBeGreaterThanOrEqual(minor!);
+    });
+});
+
+describe("the licence", () => {
+    it("ships in the package's tarball as the repository's own text", () => {
+        expect(fs.readFileSync(path.join(root, "providers/LICENSE"), "utf8")).toBe(fs.readFileSync(path.join(root, "LICENSE"), "utf8"));
+        expect((manifest("providers/package.json") as { files: string[] }).files).toContain("LICENSE");
     });
 });
