@@ -1,6 +1,7 @@
-// The manifests agree: one source for every pin ( the root package.json pins the SDKs and the Node.js range, and
-// tools/node pins the Node.js releases CI runs on. Everything else that names a version (the
-// package, the policy pack, the examples, the bench programs, the workflows) must agree with them.
+// The manifests agree with one another: one source for every pin (the root package.json pins
+// the SDKs and the Node.js range, tools/node the Node.js releases CI runs on; the package, the
+// policy pack, the examples, the bench programs and the workflows must agree with them), and
+// the package's tarball carries the repository's licence.
 
 import * as fs from "fs";
 import * as path from "path";
