@@ -16,12 +16,14 @@ import { destroy, preview, Program, up } from "../test/harness/engine-driver";
 import { ProviderHost } from "../test/harness/provider-host";
 import { projectRoot, runProgram, RunOptions } from "../test/harness/stand-in-engine";
 import { applyFleet } from "../test/support/fleet";
+import { benchCli } from "./cli";
 import { apiSecret, fastRetryEnvironment, validInputs } from "../test/support/fixtures";
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const operationRuns = Number(process.env.BENCH_OPERATION_RUNS ?? 30);
 const fleetRate = Number(process.env.BENCH_FLEET_RATE ?? 20);
 const fleetTargets = Number(process.env.BENCH_FLEET_TARGETS ?? 200);
+const cliRuns = Number(process.env.BENCH_CLI_RUNS ?? 5);
 
 interface Row {
     group: string;
@@ -34,7 +36,7 @@ interface Row {
 
 const rows: Row[] = [];
 const loadAtStart = os.loadavg();
-const sdkVersion = (require("@pulumi/pulumi/package.json") as { version: string }).version;
+const sdkVersion = (JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
 
 function median(values: number[]): number {
     const sorted = [...values].sort((a, b) => a - b);
@@ -359,6 +361,12 @@ function render(): string {
     return lines.join("\n");
 }
 
+async function benchUnderCli() {
+    for (const row of await benchCli(cliRuns)) {
+        rows.push({ group: "under the Pulumi CLI", ...row, unit: "ms", target: "≤ 1.2 × floor" });
+    }
+}
+
 async function main() {
     Object.assign(process.env, fastRetryEnvironment);
     const emulator = new OpenTokEmulator();
@@ -371,6 +379,7 @@ async function main() {
         await benchSizes(created, providerText);
         const deviations = await benchRequests(emulator, providerText);
         await benchFleet(emulator);
+        await benchUnderCli();
 
         const table = render();
         const outDir = path.join(projectRoot, "bench-results");
