@@ -192,7 +192,14 @@ beforeAll(async () => {
     }[];
     tarball = path.join(workDir, packed[0]!.filename);
     expect(packed[0]!.files.map((f) => f.path)).toEqual(
-        expect.arrayContaining(["package.json", "README.md", "LICENSE", "dist/index.js", "dist/index.d.ts", "dist/archive-upload-target-provider.js"]),
+        expect.arrayContaining([
+            "package.json",
+            "README.md",
+            "LICENSE",
+            "dist/index.js",
+            "dist/index.d.ts",
+            "dist/archive-upload-target-provider.js",
+        ]),
     );
     expect(packed[0]!.files.filter((f) => f.path.endsWith(".ts") && !f.path.endsWith(".d.ts"))).toEqual([]);
 }, installTimeout);
