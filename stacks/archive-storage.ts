@@ -2,7 +2,7 @@
 // public (optionally with server access logs in a bucket of their own), an IAM user that can do
 // exactly what OpenTok needs, and the project's upload target pointing at both.
 
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArchiveUploadTarget, fallbackModes, FallbackMode, sseModes, SseMode } from "@opentok-archive-storage/archive-upload-target";
 import { archiveLifecycleRules, logLifecycleRules, Transition, transitionProblems } from "./lifecycle";
