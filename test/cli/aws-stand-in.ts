@@ -102,6 +102,7 @@ export class AwsStandIn {
     readonly resources = new Map<string, AwsResource>();
     /** Names of the buckets that hold objects (archives, logs). */
     private readonly nonEmptyBuckets = new Set<string>();
+    private readonly refusedDeletes = new Map<string, string>();
     private server: grpc.Server | undefined;
     private created = 0;
     port = 0;
@@ -123,6 +124,11 @@ export class AwsStandIn {
     /** What exists now of the resources of this name. */
     existing(name: string): AwsResource[] {
         return [...this.resources.values()].filter((r) => r.name === name);
+    }
+
+    /** Makes every delete of this bucket fail with `message`, force-destroyed or not. */
+    refuseDeleteOf(bucketName: string, message: string): void {
+        this.refusedDeletes.set(bucketName, message);
     }
 
     /** Puts an object into the bucket: its delete now fails unless it is force-destroyed. */
@@ -265,6 +271,10 @@ export class AwsStandIn {
     }
 
     private delete(type: string, id: string, outputs: Props): void {
+        const refusal = type === "aws:s3/bucket:Bucket" ? this.refusedDeletes.get(id) : undefined;
+        if (refusal !== undefined) {
+            throw new Error(`deleting S3 Bucket (${id}): ${refusal}`);
+        }
         if (type === "aws:s3/bucket:Bucket" && this.nonEmptyBuckets.has(id)) {
             if (plain(outputs.forceDestroy) !== true) {
                 throw new Error(

@@ -183,6 +183,23 @@ describe("destroy of dev", () => {
     }, 300_000);
 });
 
+describe("a destroy of staging (forceDestroy on) whose bucket delete fails", () => {
+    it("leaves the bucket with every guard it had", async () => {
+        const prefix = "archive-storage-staging";
+        const bucket = aws.existing(`${prefix}-archives`)[0]!.id;
+        aws.refuseDeleteOf(bucket, "operation error S3: DeleteBucket, https response error StatusCode: 403, api error AccessDenied: Access Denied");
+        const guards = () => [...aws.resources.values()].filter((r) => r.type !== type.bucket && r.id === bucket);
+        expect(guards()).toHaveLength(6);
+        const before = guards();
+        const destroy = await step(["destroy", "--stack", "staging", "--yes", "--skip-preview"], false);
+        expect(destroy.result.output).toContain("AccessDenied");
+        expect(destroy.http).toEqual(["OpenTok DELETE 204"]);
+        expect(destroy.deletes.filter((d) => d.startsWith("Bucket"))).toEqual([`Bucket ${prefix}-archives (failed)`]);
+        expect(destroy.deletes.filter((d) => !/^(Bucket|User|UserPolicy|AccessKey) /.test(d))).toEqual([]);
+        expect(guards()).toEqual(before);
+    }, 300_000);
+});
+
 describe("a destroy that fails on a non-empty bucket, with protect and forceDestroy off", () => {
     const prefix = "archive-storage-unguarded";
 
