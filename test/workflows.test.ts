@@ -191,7 +191,8 @@ describe("workflow runtimes", () => {
 
 describe("who gets which secret", () => {
     // job -> environment -> secrets -> AWS role variable, as docs/operating.md's table says.
-    const expected = [
+    type Row = { job: string; environment?: string; secrets: string[]; role?: string };
+    const expected: Row[] = [
         {
             job: "preview.yml preview (dev)",
             environment: "preview-dev",
@@ -234,7 +235,7 @@ describe("who gets which secret", () => {
 
     /** The table as the workflow files say it: matrix rows expanded, calls followed into up.yml. */
     function derivedTable() {
-        const rows: typeof expected = [];
+        const rows: Row[] = [];
         const roleOf = (job: Job) => namesFrom(job, "vars").find((name) => name.endsWith("ROLE_ARN"));
         for (const file of ["preview.yml", "deploy.yml", "recreate.yml"]) {
             for (const [name, job] of Object.entries(workflows[file]!.jobs)) {
