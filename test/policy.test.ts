@@ -3,6 +3,7 @@
 // the pack as the Pulumi CLI runs it (policy/index.ts in its own process, @pulumi/policy's
 // analyzer over gRPC: Analyze for each resource, AnalyzeStack for the stack).
 
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -15,6 +16,7 @@ import {
     requireFallback,
     requireSseS3,
 } from "../policy/policies";
+import { excessGrants } from "../policy/grants";
 import { awsLikeOutputs, projectRoot, Registration, runProgram } from "./harness/stand-in-engine";
 import { AnalyzedResource, Diagnostic, PolicyPack, startPolicyPack } from "./support/policy-pack";
 import { stackConfig } from "./support/program-with-mocks";
@@ -531,5 +533,76 @@ describe("policy messages print no secret", () => {
 
     it("the leak check itself finds a printed secret", () => {
         expect(leaks([{ policy: "p", message: `has sse "${pasted}"`, urn: "", advisory: false }])).toHaveLength(1);
+    });
+});
+
+describe("the least-privilege verdicts agree with an IAM evaluator", () => {
+    // The pack reads statements itself (the evaluator the tests use, @cloud-copilot/iam-simulate,
+    // is AGPL-licensed and cannot ship in a pack that runs in users' CI). Here each document's
+    // verdict is checked against that independent evaluator: a document the pack passes must
+    // allow none of the requests beyond OpenTok's needs, and one it reports must allow one.
+    const bucket = "archives-b";
+    const accountId = "123456789012";
+    const beyond: [string, string][] = [
+        ["s3:GetObject", `arn:aws:s3:::${bucket}/47000003/a/archive.mp4`],
+        ["s3:DeleteObject", `arn:aws:s3:::${bucket}/47000003/a/archive.mp4`],
+        ["s3:PutObject", `arn:aws:s3:::someone-elses/x`],
+        ["s3:PutObject", `arn:aws:s3:::${bucket}-copy/x`],
+        ["s3:ListBucket", `arn:aws:s3:::someone-elses`],
+        ["s3:PutBucketPolicy", `arn:aws:s3:::${bucket}`],
+        ["iam:CreateAccessKey", `arn:aws:iam::${accountId}:user/opentok/u`],
+    ];
+    // document -> whether it grants more than OpenTok needs.
+    const documents: [string, unknown[], boolean][] = [
+        ["the needs", needed(bucket), false],
+        ["lower-case actions", needed(bucket).map((s) => ({ ...s, Action: s.Action.toLowerCase() })), false],
+        [
+            "a narrower object prefix",
+            [...needed(bucket).slice(0, 2), { Effect: "Allow", Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/47000003/*` }],
+            false,
+        ],
+        ["an extra Deny", withExtra({ Effect: "Deny", Action: "s3:DeleteObject", Resource: "*" })(bucket), false],
+        ["an extra action", withExtra({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" })(bucket), true],
+        ["s3:*", withExtra({ Effect: "Allow", Action: "s3:*", Resource: "*" })(bucket), true],
+        ["s3:Put*", withExtra({ Effect: "Allow", Action: "s3:Put*", Resource: "*" })(bucket), true],
+        ["*", [{ Effect: "Allow", Action: "*", Resource: "*" }], true],
+        ["PutObject on *", [...needed(bucket).slice(0, 2), { Effect: "Allow", Action: "s3:PutObject", Resource: "*" }], true],
+        ["ListBucket on *", [needed(bucket)[0], { Effect: "Allow", Action: "s3:ListBucket", Resource: "*" }, needed(bucket)[2]], true],
+        ["PutObject on bucket*", [...needed(bucket), { Effect: "Allow", Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}*` }], true],
+        ["NotAction", [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }], true],
+        ["NotResource", [...needed(bucket), { Effect: "Allow", Action: "s3:PutObject", NotResource: `arn:aws:s3:::${bucket}/private/*` }], true],
+    ];
+
+    const allows = async (statements: unknown[], action: string, resource: string) => {
+        const result = await runSimulation(
+            {
+                identityPolicies: [{ name: "upload", policy: { Version: "2012-10-17", Statement: statements } }],
+                serviceControlPolicies: [],
+                resourceControlPolicies: [],
+                request: {
+                    principal: `arn:aws:iam::${accountId}:user/opentok/u`,
+                    action,
+                    resource: { resource, accountId },
+                    contextVariables: { "aws:SecureTransport": "true" },
+                },
+            },
+            {},
+        );
+        if (result.resultType === "error") {
+            throw new Error(`The evaluator refused the simulation of ${action}: ${JSON.stringify(result.errors)}`);
+        }
+        return result.overallResult === "Allowed";
+    };
+
+    it.each(documents)("%s", async (_name, statements, grantsMore) => {
+        const reported = excessGrants({ Version: "2012-10-17", Statement: statements }, [bucket]).length > 0;
+        expect(reported).toBe(grantsMore);
+        const allowedBeyond: string[] = [];
+        for (const [action, resource] of beyond) {
+            if (await allows(statements, action, resource)) {
+                allowedBeyond.push(`${action} on ${resource}`);
+            }
+        }
+        expect({ reported, evaluatorAllowsMore: allowedBeyond.length > 0 }).toEqual({ reported, evaluatorAllowsMore: reported });
     });
 });
