@@ -606,3 +606,55 @@ describe("the least-privilege verdicts agree with an IAM evaluator", () => {
         expect({ reported, evaluatorAllowsMore: allowedBeyond.length > 0 }).toEqual({ reported, evaluatorAllowsMore: reported });
     });
 });
+
+describe("the pack's dependencies", () => {
+    // The pack runs in users' CI: everything it loads must be free of copyleft licences.
+    const copyleft = /\b(A?GPL|LGPL|MPL|EPL|EUPL|CDDL|SSPL|OSL|CPAL)\b/i;
+
+    /** name@version -> licence of every package reachable from `names`, resolved as node does from `from`. */
+    function licences(names: string[], from: string): Map<string, string> {
+        const found = new Map<string, string>();
+        const seen = new Set<string>();
+        const visit = (name: string, dir: string) => {
+            let packageJson: string | undefined;
+            for (let d = dir; packageJson === undefined; d = path.dirname(d)) {
+                const candidate = path.join(d, "node_modules", name, "package.json");
+                if (fs.existsSync(candidate)) {
+                    packageJson = candidate;
+                } else if (path.dirname(d) === d) {
+                    return; // an optional dependency not installed here
+                }
+            }
+            const real = fs.realpathSync(path.dirname(packageJson));
+            if (seen.has(real)) {
+                return;
+            }
+            seen.add(real);
+            const pkg = JSON.parse(fs.readFileSync(packageJson, "utf8"));
+            found.set(
+                `${pkg.name}@${pkg.version}`,
+                typeof pkg.license === "string" ? pkg.license : JSON.stringify(pkg.license ?? pkg.licenses ?? "none"),
+            );
+            for (const dependency of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
+                visit(dependency, real);
+            }
+        };
+        names.forEach((name) => visit(name, from));
+        return found;
+    }
+
+    it("carry no copyleft licence", () => {
+        const policyDir = path.join(projectRoot, "policy");
+        const pack = JSON.parse(fs.readFileSync(path.join(policyDir, "package.json"), "utf8"));
+        const found = licences(Object.keys(pack.dependencies), policyDir);
+        expect(found.size).toBeGreaterThan(100);
+        expect([...found].filter(([, licence]) => copyleft.test(licence))).toEqual([]);
+    });
+
+    it("the check finds a copyleft licence: the IAM evaluator the tests use is one", () => {
+        const found = licences(["@cloud-copilot/iam-simulate"], projectRoot);
+        expect([...found].filter(([, licence]) => copyleft.test(licence)).map(([name]) => name)).toContainEqual(
+            expect.stringMatching(/^@cloud-copilot\/iam-simulate@/),
+        );
+    });
+});
