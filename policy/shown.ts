@@ -42,8 +42,11 @@ export async function checkedTarget(props: PolicyResource["props"]): Promise<Che
             if (value === unknownValue) {
                 return "a value not known yet";
             }
-            if (refused.has(name) || (typeof value === "string" && secretValues.some((s) => value.includes(s)))) {
+            if (refused.has(name)) {
                 return "a value check refuses (not shown)";
+            }
+            if (typeof value === "string" && secretValues.some((s) => value.includes(s))) {
+                return "a value holding a secret (not shown)";
             }
             return JSON.stringify(value) ?? "nothing";
         },
