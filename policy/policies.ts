@@ -140,7 +140,9 @@ export const oneTargetPerProject: StackValidationPolicy = {
     validateStack: async (args, report) => {
         const reportViolation = reportingNoSecretOf(args.resources, report);
         const byProject = new Map<string, { target: PolicyResource; project: string }[]>();
-        for (const target of args.resources.filter((r) => r.type === archiveTargetType)) {
+        // In URN order, so that the same target is reported whatever order the engine registered them in.
+        const targets = args.resources.filter((r) => r.type === archiveTargetType).sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+        for (const target of targets) {
             const checked = await checkedTarget(target.props);
             // A target that check refuses fails on its own; one whose project is not known yet is judged at up.
             const inputs = checked.resolved;
