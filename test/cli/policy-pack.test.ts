@@ -1,10 +1,13 @@
 // The policy pack as users run it: `pulumi preview --policy-pack policy` under the pinned CLI,
 // which starts the pack through @pulumi/pulumi's run-policy-pack in the pack's directory.
 
+import * as fs from "fs";
 import * as path from "path";
 import { PulumiSandbox, projectRoot } from "../support/pulumi-cli";
 
 const program = path.join(__dirname, "programs", "policy-targets");
+// Written by the test (stack init, config set) and removed after it; gitignored.
+const stackFile = path.join(program, "Pulumi.prod.yaml");
 const secretKey = "policy-cli-secret-key-Zr81";
 const apiSecret = "policy-cli-api-secret-Tq05";
 
@@ -31,12 +34,16 @@ describe("the policy pack under the Pulumi CLI", () => {
     };
 
     beforeAll(async () => {
+        fs.rmSync(stackFile, { force: true });
         sandbox = new PulumiSandbox({ passphrase: "policy-pack-test" });
         await sandbox.ok(["stack", "init", "prod"], { cwd: program });
         await sandbox.ok(["config", "set", "--secret", "secretKey", secretKey], { cwd: program });
         await sandbox.ok(["config", "set", "--secret", "apiSecret", apiSecret], { cwd: program });
     });
-    afterAll(() => sandbox.dispose());
+    afterAll(() => {
+        sandbox.dispose();
+        fs.rmSync(stackFile, { force: true });
+    });
 
     it("passes a compliant target", async () => {
         const result = await preview("compliant");
