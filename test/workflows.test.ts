@@ -83,8 +83,8 @@ function ungatedJobs(workflow: Workflow, calledWorkflows: Record<string, Workflo
 const workflows = Object.fromEntries(files.map((f) => [f, load(f)]));
 
 describe("workflows", () => {
-    it("are the four documented ones", () => {
-        expect(files.sort()).toEqual(["deploy.yml", "preview.yml", "recreate.yml", "up.yml"]);
+    it("are the five documented ones", () => {
+        expect(files.sort()).toEqual(["deploy.yml", "preview.yml", "recreate.yml", "release.yml", "up.yml"]);
     });
 
     it.each(files)("%s is valid against the GitHub workflow schema", (file) => {
@@ -292,6 +292,9 @@ describe("who gets which secret", () => {
         );
         expect(permissions).toEqual({
             "preview.yml preview": { contents: "read", "pull-requests": "write", "id-token": "write" },
+            // The release: the GitHub release, and npm's trusted publishing with provenance.
+            "release.yml test": { contents: "read" },
+            "release.yml publish": { contents: "write", "id-token": "write" },
             "deploy.yml test": { contents: "read" },
             "deploy.yml dev": { contents: "read", "id-token": "write" },
             "deploy.yml staging": { contents: "read", "id-token": "write" },
