@@ -5,6 +5,7 @@
 import { authModeOf, CheckFailure, CheckResult, isGiven, PropertyName, RawInputs, TargetInputs } from "./inputs";
 import { applies, holdsValueOf, isPropertyName, properties, propertyNames } from "./properties";
 import { isSecretProperty, redact, redactThenCut, secretPropertyNames, secretValuesOf } from "./secrets";
+import { isLoopbackUrl, unreachableEndpointReason } from "./rules";
 import { isUnknown } from "./unknown";
 
 /** Inputs the provider manages itself and that callers never set. */
@@ -138,7 +139,38 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
             refuseOtherTypeInputs(news, resolved.type, fail);
         }
     }
+    refuseUnreachableEndpoint(resolved, failures, fail, secrets);
     return { failures: withoutSecrets(refuseMisplacedSecrets(news, failures), secrets), resolved: definedOnly(resolved) };
+}
+
+/**
+ * An endpoint OpenTok cannot reach (loopback, a private network, plain http) is refused unless
+ * apiUrl is a loopback emulator too: OpenTok's own servers would be told to upload there, every
+ * upload would fail, and with fallback "none" every archive would be lost. The preflight cannot
+ * catch it, as it runs on this machine, which does reach the endpoint.
+ */
+function refuseUnreachableEndpoint(
+    resolved: Resolved,
+    failures: CheckFailure[],
+    fail: (property: string, reason: string) => void,
+    secrets: readonly string[],
+) {
+    const { endpoint, apiUrl } = resolved;
+    const judged = (name: string, value: unknown): value is string =>
+        typeof value === "string" && !isUnknown(value) && !failures.some((f) => f.property === name);
+    if (!judged("endpoint", endpoint) || !judged("apiUrl", apiUrl) || isLoopbackUrl(apiUrl)) {
+        return;
+    }
+    const kind = unreachableEndpointReason(endpoint);
+    if (kind !== undefined) {
+        fail(
+            "endpoint",
+            `was ${shownValue(false, endpoint, secrets)}, ${kind}: OpenTok's servers upload archives from the internet and can never reach it, ` +
+                `so every upload would fail, and with fallback "none" every archive would be lost. Such an endpoint is accepted only with a ` +
+                `loopback apiUrl (a local emulator, apiUrl ${shownValue(false, apiUrl, secrets)} is not one); give storage that the internet ` +
+                `reaches over https, such as "https://storage.googleapis.com", or leave endpoint out for AWS S3`,
+        );
+    }
 }
 
 /** Inputs of the other target type (say `bucket` with type "azure"): a slip, never ignored. */
