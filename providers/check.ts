@@ -129,7 +129,9 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
         }
         resolved[name] = value;
         const missing = row.missing ?? (row.authMode !== undefined ? missingCredential : "is required but was not given");
-        const reason = stringReason(value, missing, row.allowed, secrets, (text) => row.rule(text, shownValue(row.secret, text, secrets)));
+        const reason = stringReason(value, missing, row.allowed, row.secret, secrets, (text) =>
+            row.rule(text, shownValue(row.secret, text, secrets)),
+        );
         if (reason !== undefined) {
             fail(name, reason);
         } else if (row.resolve && typeof value === "string" && !isUnknown(value)) {
@@ -194,6 +196,7 @@ function stringReason(
     value: unknown,
     missing: string,
     allowed: readonly string[] | undefined,
+    secret: boolean,
     secrets: readonly string[],
     rule: (value: string) => string | undefined,
 ): string | undefined {
@@ -205,24 +208,32 @@ function stringReason(
     }
     if (typeof value !== "string") {
         const expected = allowed ? `one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}` : "a string";
-        return `must be ${expected}, but was ${described(value, secrets)}`;
+        return `must be ${expected}, but was ${secret ? kindOf(value) : described(value, secrets)}`;
     }
     return rule(value);
 }
 
 /** A value that is not a string, for a message: its kind, and the value when that is short. */
 function described(value: unknown, secrets: readonly string[]): string {
-    if (Array.isArray(value)) {
-        return "a list";
-    }
-    if (typeof value === "object") {
-        return "an object";
+    if (Array.isArray(value) || typeof value === "object") {
+        return kindOf(value);
     }
     if (typeof value === "string") {
         return shownValue(false, value, secrets);
     }
     // String(), not JSON: JSON shows NaN and Infinity as null.
     return `${typeof value === "number" ? "the number" : `the ${typeof value}`} ${redact(String(value), secrets)}`;
+}
+
+/** What kind of value was given, without the value: all a secret input's message may say of it. */
+function kindOf(value: unknown): string {
+    if (Array.isArray(value)) {
+        return "a list";
+    }
+    if (value === null || typeof value === "object") {
+        return "an object";
+    }
+    return typeof value === "number" ? "a number" : `a ${typeof value}`;
 }
 
 /** Shows a value in a message: redacted, then quoted and cut; or not at all when it is a secret. */
@@ -279,8 +290,9 @@ function definedOnly(resolved: Resolved): Resolved {
  * field fails with a reason that names the secret input but does not show the value.
  */
 function refuseMisplacedSecrets(news: RawInputs, failures: CheckFailure[]): CheckFailure[] {
+    // A secret given as a number (YAML writes digits unquoted) is compared as its digits.
     const secrets = secretPropertyNames
-        .map((name) => ({ name, value: news[name] }))
+        .map((name) => ({ name, value: typeof news[name] === "number" ? String(news[name]) : news[name] }))
         .filter((s): s is { name: PropertyName; value: string } => typeof s.value === "string" && s.value !== "");
     const misplaced: CheckFailure[] = [];
     for (const [property, given] of Object.entries(news)) {
@@ -305,4 +317,18 @@ function refuseMisplacedSecrets(news: RawInputs, failures: CheckFailure[]): Chec
 function withoutSecrets(failures: CheckFailure[], secrets: readonly string[]): CheckFailure[] {
     // The property too: an unknown input's name is the caller's text (a secret pasted as a key).
     return failures.map((f) => ({ property: redactThenCut(f.property, secrets, 200), reason: redactThenCut(f.reason, secrets, 2000) }));
+}
+
+/**
+ * The inputs a failed check answers with: those given, less every failing one and every input
+ * that is not ArchiveUploadTarget's. The engine prints `inputs[failure.property]` beside each
+ * failure, and masks only values equal to a config secret: a failing value may be or hold a
+ * secret from anywhere else (a StackReference, a file, an API secret with a trailing newline).
+ * Left out rather than the previous value: that one was judged against the secrets of its day.
+ */
+export function inputsOfFailedCheck(news: object, failures: readonly CheckFailure[]): RawInputs {
+    const failing = new Set(failures.map((f) => f.property));
+    return Object.fromEntries(
+        Object.entries(news).filter(([name]) => (isPropertyName(name) || reservedInputNames.includes(name)) && !failing.has(name)),
+    );
 }

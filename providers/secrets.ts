@@ -17,15 +17,21 @@ export const outsideTextLimit = 300;
 export function secretValuesOf(props: object): string[] {
     const values: string[] = [];
     for (const name of secretPropertyNames) {
-        const value = (props as Record<string, unknown>)[name];
+        const given = (props as Record<string, unknown>)[name];
+        // A secret given as a number (YAML writes digits unquoted) is shown as its digits.
+        const value = typeof given === "number" ? String(given) : given;
         if (typeof value === "string" && value !== "") {
             values.push(value);
+            // Pasted with white space around it (a trailing newline), it is the same secret.
+            if (value.trim() !== value && value.trim() !== "") {
+                values.push(value.trim());
+            }
             // A multi-line secret (a PEM key) could leak one line at a time; its armour
             // ("-----BEGIN PRIVATE KEY-----") is not secret.
             values.push(...value.split(/\r?\n/).filter((line) => line.length >= 16 && !line.startsWith("-----")));
         }
     }
-    return values;
+    return [...new Set(values)];
 }
 
 /**

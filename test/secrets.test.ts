@@ -50,11 +50,19 @@ describe("redactThenCut", () => {
 describe("secretValuesOf", () => {
     it("gives the secret properties' values, and each long line of a multi-line one, without its armour", () => {
         const pem = `-----BEGIN PRIVATE KEY-----\n${"A".repeat(64)}\r\n${"B".repeat(15)}\n-----END PRIVATE KEY-----`;
-        expect(secretValuesOf({ apiKey: "123", apiSecret: "s-1", secretKey: "", privateKey: pem, accountKey: 42 })).toEqual([
+        expect(secretValuesOf({ apiKey: "123", apiSecret: "s-1", secretKey: "", privateKey: pem, accountKey: true })).toEqual([
             "s-1",
             pem,
             "A".repeat(64),
         ]);
+    });
+
+    it("gives a secret given as a number as its digits, as messages would show it", () => {
+        expect(secretValuesOf({ apiSecret: 4111111111111111 })).toEqual(["4111111111111111"]);
+    });
+
+    it("gives a secret with white space around it also without, as it would be pasted elsewhere", () => {
+        expect(secretValuesOf({ apiSecret: " api-secret-1\n" })).toEqual([" api-secret-1\n", "api-secret-1"]);
     });
 
     it("leaves out armour lines by how they start, not how they end", () => {
