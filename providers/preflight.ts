@@ -11,7 +11,7 @@ export interface PreflightPolicy {
     propagationBudgetMs: number;
     /** Wait between those retries. */
     retryDelayMs: number;
-    /** Time allowed for one upload. */
+    /** Time allowed for each S3 request, connection to last byte (a deadline, not an idle timeout). */
     timeoutMs: number;
 }
 
@@ -70,32 +70,21 @@ const probeBody = "Written by opentok-archive-storage to check that OpenTok can 
  * (the stacks abort incomplete uploads after 7 days); its one part is a few bytes.
  */
 export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy): Promise<void> {
-    // Loaded here, not at the top: the provider host loads this module for every preview, and
-    // the S3 client is only needed when a target is about to be set.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const s3: typeof import("@aws-sdk/client-s3") = require("@aws-sdk/client-s3");
-    const client = new s3.S3Client({
-        region: "us-east-1",
-        // The bucket may be in any region: follow S3's redirect to the right one.
-        followRegionRedirects: true,
-        credentials: { accessKeyId: target.accessKey!, secretAccessKey: target.secretKey! },
-        ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint, forcePathStyle: true }),
-        maxAttempts: 2,
-        requestHandler: { requestTimeout: policy.timeoutMs, connectionTimeout: policy.timeoutMs },
-        // No checksum headers beyond what S3 requires: the probe should look like OpenTok's
-        // uploads, and some S3-compatible storage refuses headers it does not know.
-        requestChecksumCalculation: "WHEN_REQUIRED",
-        responseChecksumValidation: "WHEN_REQUIRED",
-    });
+    const s3 = loadS3();
+    const client = new s3.S3Client(probeClientConfig(target));
     const projectId = projectIdOf(target);
     const encryption = target.sse === "s3" ? { ServerSideEncryption: "AES256" as const } : {};
     const started = Date.now();
 
-    const send = async <Output>(step: ProbeStep, key: string, request: () => Promise<Output>): Promise<Output> => {
+    const send = async <Output>(
+        step: ProbeStep,
+        key: string,
+        request: (options: { abortSignal: AbortSignal }) => Promise<Output>,
+    ): Promise<Output> => {
         const stepStarted = Date.now();
         for (;;) {
             try {
-                return await request();
+                return await withinDeadline(policy.timeoutMs, request);
             } catch (e) {
                 const code = errorCode(e);
                 // The propagation budget is the whole probe's; the message says how long this step was retried.
@@ -106,30 +95,38 @@ export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy
                 }
                 const secrets = secretValuesOf(target);
                 const safeMessage = redactThenCut(errorMessage(e), secrets);
-                throw new PreflightError(redact(explain(step, code, safeMessage, target, where(target, key), waited), secrets), code);
+                const timedOutMs = e instanceof ProbeDeadlineError ? e.timeoutMs : undefined;
+                throw new PreflightError(redact(explain(step, code, safeMessage, target, where(target, key), waited, timedOutMs), secrets), code);
             }
         }
     };
 
     try {
         const singleKey = probeKey(projectId);
-        const single = await send("PutObject", singleKey, () =>
+        const single = await send("PutObject", singleKey, (options) =>
             client.send(
                 new s3.PutObjectCommand({ Bucket: target.bucket, Key: singleKey, Body: probeBody, ContentType: "text/plain", ...encryption }),
+                options,
             ),
         );
         confirmEncryption(target, "upload", where(target, singleKey), single.ServerSideEncryption);
 
         const multipartKey = multipartProbeKey(projectId);
-        const created = await send("CreateMultipartUpload", multipartKey, () =>
-            client.send(new s3.CreateMultipartUploadCommand({ Bucket: target.bucket, Key: multipartKey, ContentType: "text/plain", ...encryption })),
+        const created = await send("CreateMultipartUpload", multipartKey, (options) =>
+            client.send(
+                new s3.CreateMultipartUploadCommand({ Bucket: target.bucket, Key: multipartKey, ContentType: "text/plain", ...encryption }),
+                options,
+            ),
         );
         const uploadId = created.UploadId;
         // Every part but the last must be 5 MiB or more; a single part may be as small as this.
-        const part = await send("UploadPart", multipartKey, () =>
-            client.send(new s3.UploadPartCommand({ Bucket: target.bucket, Key: multipartKey, UploadId: uploadId, PartNumber: 1, Body: probeBody })),
+        const part = await send("UploadPart", multipartKey, (options) =>
+            client.send(
+                new s3.UploadPartCommand({ Bucket: target.bucket, Key: multipartKey, UploadId: uploadId, PartNumber: 1, Body: probeBody }),
+                options,
+            ),
         );
-        const completed = await send("CompleteMultipartUpload", multipartKey, () =>
+        const completed = await send("CompleteMultipartUpload", multipartKey, (options) =>
             client.send(
                 new s3.CompleteMultipartUploadCommand({
                     Bucket: target.bucket,
@@ -137,11 +134,83 @@ export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy
                     UploadId: uploadId,
                     MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
                 }),
+                options,
             ),
         );
         confirmEncryption(target, "multipart upload", where(target, multipartKey), completed.ServerSideEncryption);
     } finally {
         client.destroy();
+    }
+}
+
+// Loaded when needed, not at the top: the provider host loads this module for every preview, and
+// the S3 client is only needed when a target is about to be set.
+function loadS3(): typeof import("@aws-sdk/client-s3") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("@aws-sdk/client-s3");
+}
+
+/**
+ * The probe's S3 client settings, each one given, so that it talks to exactly the storage OpenTok
+ * will use: the target's endpoint, or AWS's own for the bucket. Left unset, the SDK would take
+ * them from the environment and the shared AWS config files (AWS_ENDPOINT_URL(_S3), a profile's
+ * endpoint_url, AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT, AWS_S3_USE_ARN_REGION,
+ * AWS_REGION, AWS_MAX_ATTEMPTS, AWS_DEFAULTS_MODE...), and a probe could pass against storage
+ * OpenTok never writes to. Deadlines are the probe's own (withinDeadline), not the SDK's.
+ * @internal
+ */
+export function probeClientConfig(target: TargetInputs): import("@aws-sdk/client-s3").S3ClientConfig {
+    return {
+        region: "us-east-1",
+        // The bucket may be in any region: follow S3's redirect to the right one.
+        followRegionRedirects: true,
+        credentials: { accessKeyId: target.accessKey!, secretAccessKey: target.secretKey! },
+        ...(target.endpoint === undefined ? { forcePathStyle: false } : { endpoint: target.endpoint, forcePathStyle: true }),
+        ignoreConfiguredEndpointUrls: true,
+        useFipsEndpoint: false,
+        useDualstackEndpoint: false,
+        useAccelerateEndpoint: false,
+        useGlobalEndpoint: false,
+        useArnRegion: false,
+        disableMultiregionAccessPoints: true,
+        disableS3ExpressSessionAuth: true,
+        authSchemePreference: ["sigv4"],
+        defaultsMode: "standard",
+        retryMode: "standard",
+        maxAttempts: 2,
+        requestHandler: {},
+        // No checksum headers beyond what S3 requires: the probe should look like OpenTok's
+        // uploads, and some S3-compatible storage refuses headers it does not know.
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
+    };
+}
+
+/** A request that had no complete answer within OPENTOK_PREFLIGHT_TIMEOUT_MS. */
+class ProbeDeadlineError extends Error {
+    constructor(readonly timeoutMs: number) {
+        super(`no complete answer within ${timeoutMs} ms (OPENTOK_PREFLIGHT_TIMEOUT_MS)`);
+    }
+}
+
+/**
+ * Runs one S3 request under a whole-request deadline, connection to last byte. The SDK's own
+ * timeouts are idle timeouts, which a server sending a byte now and then never reaches. The
+ * signal cancels the request; the race answers at the deadline even if cancelling takes longer.
+ */
+async function withinDeadline<T>(timeoutMs: number, request: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => {
+            reject(new ProbeDeadlineError(timeoutMs));
+            controller.abort();
+        }, timeoutMs);
+    });
+    try {
+        return await Promise.race([request({ abortSignal: controller.signal }), deadline]);
+    } finally {
+        clearTimeout(timer);
     }
 }
 
@@ -162,7 +231,15 @@ function confirmEncryption(target: TargetInputs, kind: string, at: string, repor
     }
 }
 
-function explain(step: ProbeStep, code: string, message: string, target: TargetInputs, where: string, waitedMs: number): string {
+function explain(
+    step: ProbeStep,
+    code: string,
+    message: string,
+    target: TargetInputs,
+    where: string,
+    waitedMs: number,
+    timedOutMs: number | undefined,
+): string {
     const what = step === "PutObject" ? "Preflight upload" : `Preflight multipart upload (${step})`;
     const intro = `${what} to ${where} with accessKey ${shownAccessKey(target.accessKey!)} failed (${code || "no answer"}: ${message}).`;
     const seconds = waitedMs < 10_000 ? (waitedMs / 1000).toFixed(1) : String(Math.round(waitedMs / 1000));
@@ -198,7 +275,9 @@ function explain(step: ProbeStep, code: string, message: string, target: TargetI
         case "IllegalLocationConstraintException":
             return `${intro} The bucket is in another region or behind another endpoint: check bucket and endpoint.${skip}`;
         case "":
-            return `${intro} Check endpoint and the network.${skip}`;
+            return timedOutMs === undefined
+                ? `${intro} Check endpoint and the network.${skip}`
+                : `${intro} The storage did not answer in full within OPENTOK_PREFLIGHT_TIMEOUT_MS (${timedOutMs} ms): check endpoint and the network, or raise OPENTOK_PREFLIGHT_TIMEOUT_MS if the storage is that slow.${skip}`;
         default:
             return `${intro}${skip}`;
     }
