@@ -3,7 +3,7 @@
 // fallback "none" a bucket that refuses uploads loses every recording until someone notices.
 
 import { ArchiveUploadTargetError } from "./errors";
-import { redact, redactThenCut, secretValuesOf } from "./secrets";
+import { redact, redactThenCut, secretValuesOf, serverMessage } from "./secrets";
 import { projectIdOf, TargetInputs } from "./inputs";
 
 export interface PreflightPolicy {
@@ -94,7 +94,7 @@ export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy
                     continue;
                 }
                 const secrets = secretValuesOf(target);
-                const safeMessage = redactThenCut(errorMessage(e), secrets);
+                const safeMessage = errorMessage(e, secrets);
                 const timedOutMs = e instanceof ProbeDeadlineError ? e.timeoutMs : undefined;
                 throw new PreflightError(redact(explain(step, code, safeMessage, target, where(target, key), waited, timedOutMs), secrets), code);
             }
@@ -302,9 +302,35 @@ function errorCode(e: unknown): string {
     return "UnknownError";
 }
 
-function errorMessage(e: unknown): string {
-    const err = e as { message?: unknown; code?: unknown };
+/**
+ * What an error says of a failed S3 request, safe to show. With an answer: S3's own `<Message>`,
+ * through `serverMessage`, or, when the answer was not S3's XML error, its status, type and
+ * length, never its body (which may echo the request in any encoding). Without one: the network
+ * error, redacted.
+ */
+function errorMessage(e: unknown, secrets: readonly string[]): string {
+    const err = e as {
+        message?: unknown;
+        code?: unknown;
+        $fault?: unknown;
+        $metadata?: { httpStatusCode?: unknown };
+        $response?: { headers?: Record<string, unknown> };
+    };
     const message = typeof err.message === "string" && err.message !== "" ? err.message : "no message";
-    const code = typeof err.code === "string" ? `${err.code}: ` : "";
-    return code + message.replace(/^AWS SDK error wrapper for (Error: )?/, "");
+    const status = err.$metadata?.httpStatusCode;
+    if (typeof status !== "number") {
+        const code = typeof err.code === "string" ? `${err.code}: ` : "";
+        return redactThenCut(code + message.replace(/^AWS SDK error wrapper for (Error: )?/, ""), secrets);
+    }
+    // A service exception ($fault) carries the <Message> of S3's XML error; "UnknownError" is the SDK's word for none.
+    if (err.$fault !== undefined && message !== "UnknownError" && message !== "no message") {
+        return serverMessage(message, secrets);
+    }
+    const headers = err.$response?.headers ?? {};
+    const type =
+        typeof headers["content-type"] === "string" && headers["content-type"] !== ""
+            ? headers["content-type"].split(";")[0]!.trim()
+            : "no content type";
+    const length = typeof headers["content-length"] === "string" ? `${headers["content-length"]}-byte ` : "";
+    return `status ${status}, a ${length}answer (${serverMessage(type, secrets, 60)}) that is not S3's XML error, not shown`;
 }
