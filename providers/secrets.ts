@@ -101,17 +101,17 @@ const maxViews = 256;
 /** Each decoder gives the texts a view could decode to (none when it has nothing to decode). */
 const decoders: ((text: string) => string[])[] = [
     (text) =>
-        /%[0-9a-f]{2}/i.test(text) ? [text.replace(/(%[0-9a-f]{2})+/gi, (run) => bytesToText(Buffer.from(run.replace(/%/g, ""), "hex")))] : [],
+        /%[0-9a-f]{2}/i.test(text) ? [text.replace(/(%[0-9a-f]{2})+/gi, (run) => Buffer.from(run.replace(/%/g, ""), "hex").toString("utf8"))] : [],
     (text) => (/&(#x?[0-9a-f]+|[a-z]+);?/i.test(text) ? [decodeEntities(text)] : []),
     (text) => (/\\/.test(text) ? [unescapeBackslashes(text)] : []),
     (text) =>
         /=([0-9A-F]{2}|\r?\n)/.test(text)
             ? [text.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))]
             : [],
-    // base64 and base64url runs, whole; split by white space first, as MIME wraps them.
+    // base64 and base64url runs, whole; joined across line breaks first, as MIME wraps them.
     // Every alignment: the run may start with characters that are not part of the encoding.
     (text) =>
-        runsOf(text.replace(/\s+/g, ""), /[A-Za-z0-9+/_-]{12,}={0,2}/g).flatMap((run) =>
+        runsOf(text.replace(/[\r\n]+/g, ""), /[A-Za-z0-9+/_-]{12,}={0,2}/g).flatMap((run) =>
             [0, 1, 2, 3].flatMap((at) => bytesViews(Buffer.from(run.slice(at).replace(/-/g, "+").replace(/_/g, "/"), "base64"))),
         ),
     (text) =>
@@ -124,23 +124,29 @@ function runsOf(text: string, pattern: RegExp): string[] {
     return [...text.matchAll(pattern)].map((m) => m[0]).slice(0, 32);
 }
 
-/** Decoded bytes as text, and uncompressed when they are gzip or deflate. */
+/**
+ * Decoded bytes as text when they read as text (what a word mistaken for base64 decodes to does
+ * not, and is not decoded further), and uncompressed when they start as gzip or zlib data do.
+ */
 function bytesViews(bytes: Buffer): string[] {
-    const views = [bytesToText(bytes)];
-    for (const inflate of [zlib.gunzipSync, zlib.inflateSync, zlib.inflateRawSync]) {
+    const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+    const deflate = bytes[0] !== undefined && bytes[1] !== undefined && (bytes[0] & 0x0f) === 8 && (bytes[0] * 256 + bytes[1]) % 31 === 0;
+    if (gzip || deflate) {
         try {
-            views.push(bytesToText(inflate(bytes, { maxOutputLength: 1 << 20 })));
+            return bytesViews((gzip ? zlib.gunzipSync : zlib.inflateSync)(bytes, { maxOutputLength: 1 << 20 }));
         } catch {
-            // Not that compression.
+            // Not compressed after all.
         }
     }
-    return views;
+    const text = bytesToText(bytes);
+    return text === undefined ? [] : [text];
 }
 
-function bytesToText(bytes: Buffer): string {
-    const utf8 = bytes.toString("utf8");
-    // Latin-1 too, so that a secret inside bytes that are not valid UTF-8 is still seen.
-    return utf8.includes("\ufffd") ? `${utf8} ${bytes.toString("latin1")}` : utf8;
+/** Bytes as text, NULs dropped (UTF-16), or undefined when under 60% of them are printable ASCII. */
+function bytesToText(bytes: Buffer): string | undefined {
+    const text = bytes.toString("utf8").replace(/\0/g, "");
+    const printable = text.replace(/[^\t\r\n\x20-\x7e]/g, "").length;
+    return text.length > 0 && printable >= 0.6 * text.length ? text.replace(/[^\t\r\n\x20-\x7e]/g, " ") : undefined;
 }
 
 const namedEntities: Record<string, string> = {
