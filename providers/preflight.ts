@@ -16,18 +16,21 @@ export interface PreflightPolicy {
 }
 
 export function preflightPolicyFromEnvironment(env: NodeJS.ProcessEnv = process.env): PreflightPolicy {
-    const read = (name: string, fallbackValue: number) => {
+    const read = (name: string, fallbackValue: number, min = 0) => {
         const raw = env[name];
         const value = raw === undefined || raw === "" ? fallbackValue : Number(raw);
-        if (!Number.isInteger(value) || value < 0) {
-            throw new Error(`The environment variable ${name} must be a whole number of milliseconds, but was ${JSON.stringify(raw)}.`);
+        if (!Number.isInteger(value) || value < min) {
+            throw new Error(
+                `The environment variable ${name} must be a whole number of milliseconds, at least ${min}, but was ${JSON.stringify(raw)}.`,
+            );
         }
         return value;
     };
     return {
         propagationBudgetMs: read("OPENTOK_PREFLIGHT_BUDGET_MS", 60_000),
         retryDelayMs: read("OPENTOK_PREFLIGHT_RETRY_MS", 2_000),
-        timeoutMs: read("OPENTOK_PREFLIGHT_TIMEOUT_MS", 15_000),
+        // A deadline of 0 would fail every request before it is sent.
+        timeoutMs: read("OPENTOK_PREFLIGHT_TIMEOUT_MS", 15_000, 1),
     };
 }
 

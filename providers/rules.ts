@@ -165,7 +165,7 @@ export function unreachableEndpointReason(endpoint: string): string | undefined 
     if (kind !== undefined) {
         return kind;
     }
-    return url.protocol === "http:" ? "plain http" : undefined;
+    return url.protocol === "http:" ? "a plain http URL" : undefined;
 }
 
 /** RFC 6761 and RFC 8375 names, and the suffixes commonly used for names only a local network resolves. */

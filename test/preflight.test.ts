@@ -10,7 +10,7 @@ import * as path from "path";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { TargetInputs } from "../providers/inputs";
-import { multipartProbeKey, probeClientConfig, probeKey } from "../providers/preflight";
+import { multipartProbeKey, preflightPolicyFromEnvironment, probeClientConfig, probeKey } from "../providers/preflight";
 import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { PreflightError } from "../providers/preflight";
 import { S3Answer, S3Request, S3StandIn } from "./emulator/s3-stand-in";
@@ -600,4 +600,20 @@ describe("preflight deadlines", () => {
         },
         90_000,
     );
+});
+
+describe("preflightPolicyFromEnvironment", () => {
+    it("gives the documented defaults, and reads whole numbers", () => {
+        expect(preflightPolicyFromEnvironment({})).toEqual({ propagationBudgetMs: 60_000, retryDelayMs: 2_000, timeoutMs: 15_000 });
+        expect(preflightPolicyFromEnvironment({ OPENTOK_PREFLIGHT_TIMEOUT_MS: "1", OPENTOK_PREFLIGHT_BUDGET_MS: "0" })).toMatchObject({
+            timeoutMs: 1,
+            propagationBudgetMs: 0,
+        });
+    });
+
+    it.each(["0", "-1", "1.5", "soon"])("refuses OPENTOK_PREFLIGHT_TIMEOUT_MS=%s, a deadline no request could meet", (raw) => {
+        expect(() => preflightPolicyFromEnvironment({ OPENTOK_PREFLIGHT_TIMEOUT_MS: raw })).toThrow(
+            `The environment variable OPENTOK_PREFLIGHT_TIMEOUT_MS must be a whole number of milliseconds, at least 1, but was ${JSON.stringify(raw)}.`,
+        );
+    });
 });
