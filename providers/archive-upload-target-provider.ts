@@ -12,7 +12,7 @@
 // written by any earlier version.
 
 import type * as pulumi from "@pulumi/pulumi";
-import { checkAtPreview, checkBeforeRequest, stateFromStored } from "./check";
+import { checkAtPreview, checkBeforeRequest, inputsOfFailedCheck, stateFromStored } from "./check";
 import { ApiCredentials, deleteArchiveStorage, putArchiveStorage, RequestOptions, retryPolicyFromEnvironment, TargetBody } from "./client";
 import { InvalidInputsError } from "./errors";
 import { authModeOf, projectIdOf, TargetInputs } from "./inputs";
@@ -27,9 +27,12 @@ export type TargetState = TargetInputs;
 export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<TargetInputs, TargetState> = {
     async check(_olds, news) {
         const result = checkAtPreview(news);
-        // A failed check answers its inputs as given: they are not valid inputs, and Pulumi's
-        // host wants inputs back with the failures (the engine stops at the failures).
-        return result.ok ? { inputs: result.inputs, failures: [] } : { inputs: news, failures: result.failures };
+        // A failed check answers inputs without the failing ones, which the engine would print
+        // (inputsOfFailedCheck); Pulumi's host wants inputs back with the failures, and the
+        // engine stops at the failures.
+        return result.ok
+            ? { inputs: result.inputs, failures: [] }
+            : { inputs: inputsOfFailedCheck(news, result.failures) as TargetInputs, failures: result.failures };
     },
 
     async diff(_id, olds, news) {

@@ -5,6 +5,7 @@
 import { authModeOf, CheckFailure, CheckResult, isGiven, PropertyName, RawInputs, TargetInputs } from "./inputs";
 import { applies, holdsValueOf, isPropertyName, properties, propertyNames } from "./properties";
 import { isSecretProperty, redact, redactThenCut, secretPropertyNames, secretValuesOf } from "./secrets";
+import { isLoopbackUrl, unreachableEndpointReason } from "./rules";
 import { isUnknown } from "./unknown";
 
 /** Inputs the provider manages itself and that callers never set. */
@@ -128,7 +129,9 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
         }
         resolved[name] = value;
         const missing = row.missing ?? (row.authMode !== undefined ? missingCredential : "is required but was not given");
-        const reason = stringReason(value, missing, row.allowed, secrets, (text) => row.rule(text, shownValue(row.secret, text, secrets)));
+        const reason = stringReason(value, missing, row.allowed, row.secret, secrets, (text) =>
+            row.rule(text, shownValue(row.secret, text, secrets)),
+        );
         if (reason !== undefined) {
             fail(name, reason);
         } else if (row.resolve && typeof value === "string" && !isUnknown(value)) {
@@ -138,7 +141,38 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
             refuseOtherTypeInputs(news, resolved.type, fail);
         }
     }
+    refuseUnreachableEndpoint(resolved, failures, fail, secrets);
     return { failures: withoutSecrets(refuseMisplacedSecrets(news, failures), secrets), resolved: definedOnly(resolved) };
+}
+
+/**
+ * An endpoint OpenTok cannot reach (loopback, a private network, plain http) is refused unless
+ * apiUrl is a loopback emulator too: OpenTok's own servers would be told to upload there, every
+ * upload would fail, and with fallback "none" every archive would be lost. The preflight cannot
+ * catch it, as it runs on this machine, which does reach the endpoint.
+ */
+function refuseUnreachableEndpoint(
+    resolved: Resolved,
+    failures: CheckFailure[],
+    fail: (property: string, reason: string) => void,
+    secrets: readonly string[],
+) {
+    const { endpoint, apiUrl } = resolved;
+    const judged = (name: string, value: unknown): value is string =>
+        typeof value === "string" && !isUnknown(value) && !failures.some((f) => f.property === name);
+    if (!judged("endpoint", endpoint) || !judged("apiUrl", apiUrl) || isLoopbackUrl(apiUrl)) {
+        return;
+    }
+    const kind = unreachableEndpointReason(endpoint);
+    if (kind !== undefined) {
+        fail(
+            "endpoint",
+            `was ${shownValue(false, endpoint, secrets)}, ${kind}: OpenTok's servers upload archives from the internet and can never reach it, ` +
+                `so every upload would fail, and with fallback "none" every archive would be lost. Such an endpoint is accepted only with a ` +
+                `loopback apiUrl (a local emulator, apiUrl ${shownValue(false, apiUrl, secrets)} is not one); give storage that the internet ` +
+                `reaches over https, such as "https://storage.googleapis.com", or leave endpoint out for AWS S3`,
+        );
+    }
 }
 
 /** Inputs of the other target type (say `bucket` with type "azure"): a slip, never ignored. */
@@ -162,6 +196,7 @@ function stringReason(
     value: unknown,
     missing: string,
     allowed: readonly string[] | undefined,
+    secret: boolean,
     secrets: readonly string[],
     rule: (value: string) => string | undefined,
 ): string | undefined {
@@ -173,24 +208,32 @@ function stringReason(
     }
     if (typeof value !== "string") {
         const expected = allowed ? `one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}` : "a string";
-        return `must be ${expected}, but was ${described(value, secrets)}`;
+        return `must be ${expected}, but was ${secret ? kindOf(value) : described(value, secrets)}`;
     }
     return rule(value);
 }
 
 /** A value that is not a string, for a message: its kind, and the value when that is short. */
 function described(value: unknown, secrets: readonly string[]): string {
-    if (Array.isArray(value)) {
-        return "a list";
-    }
-    if (typeof value === "object") {
-        return "an object";
+    if (Array.isArray(value) || typeof value === "object") {
+        return kindOf(value);
     }
     if (typeof value === "string") {
         return shownValue(false, value, secrets);
     }
     // String(), not JSON: JSON shows NaN and Infinity as null.
     return `${typeof value === "number" ? "the number" : `the ${typeof value}`} ${redact(String(value), secrets)}`;
+}
+
+/** What kind of value was given, without the value: all a secret input's message may say of it. */
+function kindOf(value: unknown): string {
+    if (Array.isArray(value)) {
+        return "a list";
+    }
+    if (value === null || typeof value === "object") {
+        return "an object";
+    }
+    return typeof value === "number" ? "a number" : `a ${typeof value}`;
 }
 
 /** Shows a value in a message: redacted, then quoted and cut; or not at all when it is a secret. */
@@ -247,8 +290,9 @@ function definedOnly(resolved: Resolved): Resolved {
  * field fails with a reason that names the secret input but does not show the value.
  */
 function refuseMisplacedSecrets(news: RawInputs, failures: CheckFailure[]): CheckFailure[] {
+    // A secret given as a number (YAML writes digits unquoted) is compared as its digits.
     const secrets = secretPropertyNames
-        .map((name) => ({ name, value: news[name] }))
+        .map((name) => ({ name, value: typeof news[name] === "number" ? String(news[name]) : news[name] }))
         .filter((s): s is { name: PropertyName; value: string } => typeof s.value === "string" && s.value !== "");
     const misplaced: CheckFailure[] = [];
     for (const [property, given] of Object.entries(news)) {
@@ -273,4 +317,18 @@ function refuseMisplacedSecrets(news: RawInputs, failures: CheckFailure[]): Chec
 function withoutSecrets(failures: CheckFailure[], secrets: readonly string[]): CheckFailure[] {
     // The property too: an unknown input's name is the caller's text (a secret pasted as a key).
     return failures.map((f) => ({ property: redactThenCut(f.property, secrets, 200), reason: redactThenCut(f.reason, secrets, 2000) }));
+}
+
+/**
+ * The inputs a failed check answers with: those given, less every failing one and every input
+ * that is not ArchiveUploadTarget's. The engine prints `inputs[failure.property]` beside each
+ * failure, and masks only values equal to a config secret: a failing value may be or hold a
+ * secret from anywhere else (a StackReference, a file, an API secret with a trailing newline).
+ * Left out rather than the previous value: that one was judged against the secrets of its day.
+ */
+export function inputsOfFailedCheck(news: object, failures: readonly CheckFailure[]): RawInputs {
+    const failing = new Set(failures.map((f) => f.property));
+    return Object.fromEntries(
+        Object.entries(news).filter(([name]) => (isPropertyName(name) || reservedInputNames.includes(name)) && !failing.has(name)),
+    );
 }

@@ -8,7 +8,7 @@
 import axios, { AxiosResponse } from "axios";
 import { OpenTokApiError, OpenTokUnreachableError, SigningError } from "./errors";
 import { applicationToken, projectToken } from "./jwt";
-import { redactThenCut, secretValuesOf } from "./secrets";
+import { redactThenCut, secretValuesOf, serverMessage } from "./secrets";
 import type { AuthMode, FallbackMode } from "./inputs";
 
 /** Who calls the API: an OpenTok project (key + secret) or a Vonage application (ID + private key). */
@@ -219,24 +219,58 @@ function parseRetryAfter(header: unknown): number | undefined {
     return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** The API's own message, redacted then cut, quoted; its status text when it sent none. */
+/**
+ * What an error says of the API's answer: the API's own message field, redacted, quoted; without
+ * one, its status text and what the body was (type and length), never the body itself. A body
+ * may echo the request, and so the secrets, in an encoding no redaction can know in advance; a
+ * message field is the API's words, and passes through `serverMessage` as well.
+ */
 function apiMessage(response: AxiosResponse<string>, allSecrets: readonly string[]): string {
-    const raw = typeof response.data === "string" ? response.data.trim() : "";
-    let message = raw;
+    const raw = typeof response.data === "string" ? response.data : "";
+    const field = messageField(raw);
+    const shown = field === undefined ? "" : serverMessage(field, allSecrets);
+    if (shown.trim() !== "") {
+        return JSON.stringify(shown.trim());
+    }
+    const statusText = serverMessage(response.statusText || "", allSecrets);
+    if (raw.trim() === "") {
+        return statusText;
+    }
+    const type = response.headers["content-type"];
+    const kind = typeof type === "string" && type !== "" ? serverMessage(type.split(";")[0]!.trim(), allSecrets, 60) : "no content type";
+    const body = `its ${Buffer.byteLength(raw)}-byte answer (${kind}) has no message field and is not shown`;
+    return statusText === "" ? body : `${statusText}; ${body}`;
+}
+
+/** Where APIs put their own message, in the order they are looked for. */
+const messageFields = ["message", "error", "description", "error_description", "detail", "title"];
+
+/** The API's own message: a string field of a JSON object body (or of its `error` object, or its first `errors` entry). */
+function messageField(raw: string): string | undefined {
+    let parsed: unknown;
     try {
-        const parsed: unknown = JSON.parse(raw);
-        if (parsed && typeof parsed === "object") {
-            const fields = parsed as Record<string, unknown>;
-            const candidate = fields.message ?? fields.error ?? fields.description;
-            if (typeof candidate === "string") {
-                message = candidate;
+        parsed = JSON.parse(raw);
+    } catch {
+        return undefined;
+    }
+    const candidates = [parsed, field(parsed, "error"), (field(parsed, "errors") as unknown[] | undefined)?.[0]];
+    for (const holder of candidates) {
+        for (const name of messageFields) {
+            const value = field(holder, name);
+            if (typeof value === "string" && value.trim() !== "") {
+                return value;
             }
         }
-    } catch {
-        // Not JSON: show the text as it came.
     }
-    const shown = redactThenCut(message, allSecrets);
-    return shown === "" ? redactThenCut(response.statusText || "", allSecrets) : JSON.stringify(shown);
+    return undefined;
+}
+
+function field(holder: unknown, name: string): unknown {
+    if (holder === null || typeof holder !== "object") {
+        return undefined;
+    }
+    const value: unknown = Reflect.get(holder, name);
+    return name === "errors" && !Array.isArray(value) ? undefined : value;
 }
 
 function describeNetworkError(e: unknown, deadlineMs: number): string {

@@ -3,7 +3,7 @@
 // fallback "none" a bucket that refuses uploads loses every recording until someone notices.
 
 import { ArchiveUploadTargetError } from "./errors";
-import { redact, redactThenCut, secretValuesOf } from "./secrets";
+import { redact, redactThenCut, secretValuesOf, serverMessage } from "./secrets";
 import { projectIdOf, TargetInputs } from "./inputs";
 
 export interface PreflightPolicy {
@@ -11,23 +11,26 @@ export interface PreflightPolicy {
     propagationBudgetMs: number;
     /** Wait between those retries. */
     retryDelayMs: number;
-    /** Time allowed for one upload. */
+    /** Time allowed for each S3 request, connection to last byte (a deadline, not an idle timeout). */
     timeoutMs: number;
 }
 
 export function preflightPolicyFromEnvironment(env: NodeJS.ProcessEnv = process.env): PreflightPolicy {
-    const read = (name: string, fallbackValue: number) => {
+    const read = (name: string, fallbackValue: number, min = 0) => {
         const raw = env[name];
         const value = raw === undefined || raw === "" ? fallbackValue : Number(raw);
-        if (!Number.isInteger(value) || value < 0) {
-            throw new Error(`The environment variable ${name} must be a whole number of milliseconds, but was ${JSON.stringify(raw)}.`);
+        if (!Number.isInteger(value) || value < min) {
+            throw new Error(
+                `The environment variable ${name} must be a whole number of milliseconds, at least ${min}, but was ${JSON.stringify(raw)}.`,
+            );
         }
         return value;
     };
     return {
         propagationBudgetMs: read("OPENTOK_PREFLIGHT_BUDGET_MS", 60_000),
         retryDelayMs: read("OPENTOK_PREFLIGHT_RETRY_MS", 2_000),
-        timeoutMs: read("OPENTOK_PREFLIGHT_TIMEOUT_MS", 15_000),
+        // A deadline of 0 would fail every request before it is sent.
+        timeoutMs: read("OPENTOK_PREFLIGHT_TIMEOUT_MS", 15_000, 1),
     };
 }
 
@@ -70,32 +73,21 @@ const probeBody = "Written by opentok-archive-storage to check that OpenTok can 
  * (the stacks abort incomplete uploads after 7 days); its one part is a few bytes.
  */
 export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy): Promise<void> {
-    // Loaded here, not at the top: the provider host loads this module for every preview, and
-    // the S3 client is only needed when a target is about to be set.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const s3: typeof import("@aws-sdk/client-s3") = require("@aws-sdk/client-s3");
-    const client = new s3.S3Client({
-        region: "us-east-1",
-        // The bucket may be in any region: follow S3's redirect to the right one.
-        followRegionRedirects: true,
-        credentials: { accessKeyId: target.accessKey!, secretAccessKey: target.secretKey! },
-        ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint, forcePathStyle: true }),
-        maxAttempts: 2,
-        requestHandler: { requestTimeout: policy.timeoutMs, connectionTimeout: policy.timeoutMs },
-        // No checksum headers beyond what S3 requires: the probe should look like OpenTok's
-        // uploads, and some S3-compatible storage refuses headers it does not know.
-        requestChecksumCalculation: "WHEN_REQUIRED",
-        responseChecksumValidation: "WHEN_REQUIRED",
-    });
+    const s3 = loadS3();
+    const client = new s3.S3Client(probeClientConfig(target));
     const projectId = projectIdOf(target);
     const encryption = target.sse === "s3" ? { ServerSideEncryption: "AES256" as const } : {};
     const started = Date.now();
 
-    const send = async <Output>(step: ProbeStep, key: string, request: () => Promise<Output>): Promise<Output> => {
+    const send = async <Output>(
+        step: ProbeStep,
+        key: string,
+        request: (options: { abortSignal: AbortSignal }) => Promise<Output>,
+    ): Promise<Output> => {
         const stepStarted = Date.now();
         for (;;) {
             try {
-                return await request();
+                return await withinDeadline(policy.timeoutMs, request);
             } catch (e) {
                 const code = errorCode(e);
                 // The propagation budget is the whole probe's; the message says how long this step was retried.
@@ -105,31 +97,39 @@ export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy
                     continue;
                 }
                 const secrets = secretValuesOf(target);
-                const safeMessage = redactThenCut(errorMessage(e), secrets);
-                throw new PreflightError(redact(explain(step, code, safeMessage, target, where(target, key), waited), secrets), code);
+                const safeMessage = errorMessage(e, secrets);
+                const timedOutMs = e instanceof ProbeDeadlineError ? e.timeoutMs : undefined;
+                throw new PreflightError(redact(explain(step, code, safeMessage, target, where(target, key), waited, timedOutMs), secrets), code);
             }
         }
     };
 
     try {
         const singleKey = probeKey(projectId);
-        const single = await send("PutObject", singleKey, () =>
+        const single = await send("PutObject", singleKey, (options) =>
             client.send(
                 new s3.PutObjectCommand({ Bucket: target.bucket, Key: singleKey, Body: probeBody, ContentType: "text/plain", ...encryption }),
+                options,
             ),
         );
         confirmEncryption(target, "upload", where(target, singleKey), single.ServerSideEncryption);
 
         const multipartKey = multipartProbeKey(projectId);
-        const created = await send("CreateMultipartUpload", multipartKey, () =>
-            client.send(new s3.CreateMultipartUploadCommand({ Bucket: target.bucket, Key: multipartKey, ContentType: "text/plain", ...encryption })),
+        const created = await send("CreateMultipartUpload", multipartKey, (options) =>
+            client.send(
+                new s3.CreateMultipartUploadCommand({ Bucket: target.bucket, Key: multipartKey, ContentType: "text/plain", ...encryption }),
+                options,
+            ),
         );
         const uploadId = created.UploadId;
         // Every part but the last must be 5 MiB or more; a single part may be as small as this.
-        const part = await send("UploadPart", multipartKey, () =>
-            client.send(new s3.UploadPartCommand({ Bucket: target.bucket, Key: multipartKey, UploadId: uploadId, PartNumber: 1, Body: probeBody })),
+        const part = await send("UploadPart", multipartKey, (options) =>
+            client.send(
+                new s3.UploadPartCommand({ Bucket: target.bucket, Key: multipartKey, UploadId: uploadId, PartNumber: 1, Body: probeBody }),
+                options,
+            ),
         );
-        const completed = await send("CompleteMultipartUpload", multipartKey, () =>
+        const completed = await send("CompleteMultipartUpload", multipartKey, (options) =>
             client.send(
                 new s3.CompleteMultipartUploadCommand({
                     Bucket: target.bucket,
@@ -137,11 +137,83 @@ export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy
                     UploadId: uploadId,
                     MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
                 }),
+                options,
             ),
         );
         confirmEncryption(target, "multipart upload", where(target, multipartKey), completed.ServerSideEncryption);
     } finally {
         client.destroy();
+    }
+}
+
+// Loaded when needed, not at the top: the provider host loads this module for every preview, and
+// the S3 client is only needed when a target is about to be set.
+function loadS3(): typeof import("@aws-sdk/client-s3") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("@aws-sdk/client-s3");
+}
+
+/**
+ * The probe's S3 client settings, each one given, so that it talks to exactly the storage OpenTok
+ * will use: the target's endpoint, or AWS's own for the bucket. Left unset, the SDK would take
+ * them from the environment and the shared AWS config files (AWS_ENDPOINT_URL(_S3), a profile's
+ * endpoint_url, AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT, AWS_S3_USE_ARN_REGION,
+ * AWS_REGION, AWS_MAX_ATTEMPTS, AWS_DEFAULTS_MODE...), and a probe could pass against storage
+ * OpenTok never writes to. Deadlines are the probe's own (withinDeadline), not the SDK's.
+ * @internal
+ */
+export function probeClientConfig(target: TargetInputs): import("@aws-sdk/client-s3").S3ClientConfig {
+    return {
+        region: "us-east-1",
+        // The bucket may be in any region: follow S3's redirect to the right one.
+        followRegionRedirects: true,
+        credentials: { accessKeyId: target.accessKey!, secretAccessKey: target.secretKey! },
+        ...(target.endpoint === undefined ? { forcePathStyle: false } : { endpoint: target.endpoint, forcePathStyle: true }),
+        ignoreConfiguredEndpointUrls: true,
+        useFipsEndpoint: false,
+        useDualstackEndpoint: false,
+        useAccelerateEndpoint: false,
+        useGlobalEndpoint: false,
+        useArnRegion: false,
+        disableMultiregionAccessPoints: true,
+        disableS3ExpressSessionAuth: true,
+        authSchemePreference: ["sigv4"],
+        defaultsMode: "standard",
+        retryMode: "standard",
+        maxAttempts: 2,
+        requestHandler: {},
+        // No checksum headers beyond what S3 requires: the probe should look like OpenTok's
+        // uploads, and some S3-compatible storage refuses headers it does not know.
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
+    };
+}
+
+/** A request that had no complete answer within OPENTOK_PREFLIGHT_TIMEOUT_MS. */
+class ProbeDeadlineError extends Error {
+    constructor(readonly timeoutMs: number) {
+        super(`no complete answer within ${timeoutMs} ms (OPENTOK_PREFLIGHT_TIMEOUT_MS)`);
+    }
+}
+
+/**
+ * Runs one S3 request under a whole-request deadline, connection to last byte. The SDK's own
+ * timeouts are idle timeouts, which a server sending a byte now and then never reaches. The
+ * signal cancels the request; the race answers at the deadline even if cancelling takes longer.
+ */
+async function withinDeadline<T>(timeoutMs: number, request: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => {
+            reject(new ProbeDeadlineError(timeoutMs));
+            controller.abort();
+        }, timeoutMs);
+    });
+    try {
+        return await Promise.race([request({ abortSignal: controller.signal }), deadline]);
+    } finally {
+        clearTimeout(timer);
     }
 }
 
@@ -162,7 +234,15 @@ function confirmEncryption(target: TargetInputs, kind: string, at: string, repor
     }
 }
 
-function explain(step: ProbeStep, code: string, message: string, target: TargetInputs, where: string, waitedMs: number): string {
+function explain(
+    step: ProbeStep,
+    code: string,
+    message: string,
+    target: TargetInputs,
+    where: string,
+    waitedMs: number,
+    timedOutMs: number | undefined,
+): string {
     const what = step === "PutObject" ? "Preflight upload" : `Preflight multipart upload (${step})`;
     const intro = `${what} to ${where} with accessKey ${shownAccessKey(target.accessKey!)} failed (${code || "no answer"}: ${message}).`;
     const seconds = waitedMs < 10_000 ? (waitedMs / 1000).toFixed(1) : String(Math.round(waitedMs / 1000));
@@ -198,7 +278,9 @@ function explain(step: ProbeStep, code: string, message: string, target: TargetI
         case "IllegalLocationConstraintException":
             return `${intro} The bucket is in another region or behind another endpoint: check bucket and endpoint.${skip}`;
         case "":
-            return `${intro} Check endpoint and the network.${skip}`;
+            return timedOutMs === undefined
+                ? `${intro} Check endpoint and the network.${skip}`
+                : `${intro} The storage did not answer in full within OPENTOK_PREFLIGHT_TIMEOUT_MS (${timedOutMs} ms): check endpoint and the network, or raise OPENTOK_PREFLIGHT_TIMEOUT_MS if the storage is that slow.${skip}`;
         default:
             return `${intro}${skip}`;
     }
@@ -223,9 +305,35 @@ function errorCode(e: unknown): string {
     return "UnknownError";
 }
 
-function errorMessage(e: unknown): string {
-    const err = e as { message?: unknown; code?: unknown };
+/**
+ * What an error says of a failed S3 request, safe to show. With an answer: S3's own `<Message>`,
+ * through `serverMessage`, or, when the answer was not S3's XML error, its status, type and
+ * length, never its body (which may echo the request in any encoding). Without one: the network
+ * error, redacted.
+ */
+function errorMessage(e: unknown, secrets: readonly string[]): string {
+    const err = e as {
+        message?: unknown;
+        code?: unknown;
+        $fault?: unknown;
+        $metadata?: { httpStatusCode?: unknown };
+        $response?: { headers?: Record<string, unknown> };
+    };
     const message = typeof err.message === "string" && err.message !== "" ? err.message : "no message";
-    const code = typeof err.code === "string" ? `${err.code}: ` : "";
-    return code + message.replace(/^AWS SDK error wrapper for (Error: )?/, "");
+    const status = err.$metadata?.httpStatusCode;
+    if (typeof status !== "number") {
+        const code = typeof err.code === "string" ? `${err.code}: ` : "";
+        return redactThenCut(code + message.replace(/^AWS SDK error wrapper for (Error: )?/, ""), secrets);
+    }
+    // A service exception ($fault) carries the <Message> of S3's XML error; "UnknownError" is the SDK's word for none.
+    if (err.$fault !== undefined && message !== "UnknownError" && message !== "no message") {
+        return serverMessage(message, secrets);
+    }
+    const headers = err.$response?.headers ?? {};
+    const type =
+        typeof headers["content-type"] === "string" && headers["content-type"] !== ""
+            ? headers["content-type"].split(";")[0]!.trim()
+            : "no content type";
+    const length = typeof headers["content-length"] === "string" ? `${headers["content-length"]}-byte ` : "";
+    return `status ${status}, a ${length}answer (${serverMessage(type, secrets, 60)}) that is not S3's XML error, not shown`;
 }

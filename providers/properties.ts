@@ -160,7 +160,9 @@ export const properties: PropertyTable = {
         resolve: rules.withoutTrailingSlashes,
         doc:
             "base URL of S3-compatible storage other than AWS, **with protocol**, e.g. `https://storage.googleapis.com`; " +
-            "without it, AWS S3. An old revision of OpenTok's docs shows it without protocol; the current one with, and " +
+            "without it, AWS S3. OpenTok's servers upload to it from the internet: a loopback, private-network, link-local " +
+            "or local-only (`localhost`, `.local`, `.internal`, `.home.arpa`) host, or `http`, is refused unless `apiUrl` is " +
+            "a loopback emulator too. An old revision of OpenTok's docs shows it without protocol; the current one with, and " +
             "that is what is sent. A value without protocol is refused with the suggested fix.",
     },
     sse: {

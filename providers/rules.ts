@@ -137,6 +137,98 @@ export function bucketNameRule(value: string, shown: string): string | undefined
 
 const loopbackHostnames = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
+/** Whether a base URL (already accepted by its rule) names a loopback host: a local emulator. */
+export function isLoopbackUrl(value: string): boolean {
+    try {
+        return loopbackHostnames.test(new URL(value).hostname);
+    } catch {
+        return false;
+    }
+}
+
+/**
+ * Why OpenTok could never reach this endpoint, or undefined. OpenTok's servers upload from the
+ * internet: a loopback, private-network, link-local or local-only name, or plain http (which
+ * this rule set allows only to loopback), names storage only this machine or its network sees.
+ * Host names that resolve to such addresses cannot be told without DNS and are not judged.
+ */
+export function unreachableEndpointReason(endpoint: string): string | undefined {
+    let url: URL;
+    try {
+        url = new URL(endpoint);
+    } catch {
+        return undefined;
+    }
+    // The URL parser has already put IPv4 in dotted decimal (0x7f.1 is 127.0.0.1) and IPv6 in brackets.
+    const host = url.hostname.toLowerCase().replace(/\.$/, "");
+    const kind = localAddressKind(host);
+    if (kind !== undefined) {
+        return kind;
+    }
+    return url.protocol === "http:" ? "a plain http URL" : undefined;
+}
+
+/** RFC 6761 and RFC 8375 names, and the suffixes commonly used for names only a local network resolves. */
+const localOnlyNames = /(^|\.)(localhost|local|localdomain|internal|lan|home\.arpa)$/;
+
+function localAddressKind(host: string): string | undefined {
+    if (localOnlyNames.test(host)) {
+        return "a local-only host name";
+    }
+    const v6 = /^\[(.*)\]$/.exec(host)?.[1];
+    if (v6 !== undefined) {
+        const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v6)?.[1] ?? ipv4FromMappedHex(v6);
+        if (mapped !== undefined) {
+            return localAddressKind(mapped);
+        }
+        if (v6 === "::1") {
+            return "a loopback address";
+        }
+        if (v6 === "::") {
+            return "the unspecified address";
+        }
+        const first = parseInt(v6.split(":")[0] || "0", 16);
+        if ((first & 0xfe00) === 0xfc00) {
+            return "a private (unique local, fc00::/7) address";
+        }
+        if ((first & 0xffc0) === 0xfe80) {
+            return "a link-local address";
+        }
+        return undefined;
+    }
+    const octets = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host)?.slice(1).map(Number);
+    if (octets === undefined) {
+        return undefined;
+    }
+    const [a, b] = octets as [number, number, number, number];
+    if (a === 127) {
+        return "a loopback address";
+    }
+    if (a === 0) {
+        return "an address of this host (0.0.0.0/8)";
+    }
+    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) {
+        return "a private-network address";
+    }
+    if (a === 100 && b >= 64 && b <= 127) {
+        return "a carrier-grade NAT address (100.64.0.0/10)";
+    }
+    if (a === 169 && b === 254) {
+        return "a link-local address";
+    }
+    return undefined;
+}
+
+/** `::ffff:7f00:1`, the form the URL parser writes an IPv4-mapped address in, as dotted decimal. */
+function ipv4FromMappedHex(v6: string): string | undefined {
+    const match = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
+    if (!match) {
+        return undefined;
+    }
+    const [high, low] = [parseInt(match[1]!, 16), parseInt(match[2]!, 16)];
+    return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+}
+
 /**
  * A base URL: https (http only to a loopback host, for local emulators), no credentials, no
  * path, query or fragment, written in its canonical form so that what is sent is what was read.

@@ -124,6 +124,78 @@ describe("check", () => {
     });
 });
 
+describe("an endpoint OpenTok can reach", () => {
+    const realApi = { apiUrl: "https://api.opentok.com" };
+
+    it.each([
+        ["http://127.0.0.1:9000", "a loopback address"],
+        ["https://127.0.0.1:9000", "a loopback address"],
+        ["http://localhost:9000", "a local-only host name"],
+        ["https://[::1]:9000", "a loopback address"],
+        ["https://10.1.2.3", "a private-network address"],
+        ["https://172.16.0.1", "a private-network address"],
+        ["https://172.31.255.255", "a private-network address"],
+        ["https://192.168.1.10:9000", "a private-network address"],
+        ["https://169.254.169.254", "a link-local address"],
+        ["https://100.64.0.1", "a carrier-grade NAT address"],
+        ["https://0.0.0.0", "an address of this host"],
+        ["https://[fc00::1]", "a private (unique local, fc00::/7) address"],
+        ["https://[fd12:3456::1]", "a private (unique local, fc00::/7) address"],
+        ["https://[fe80::1]", "a link-local address"],
+        ["https://[::ffff:a00:1]", "a private-network address"],
+        ["https://minio.local", "a local-only host name"],
+        ["https://minio.internal", "a local-only host name"],
+        ["https://s3.localhost", "a local-only host name"],
+        ["https://nas.home.arpa", "a local-only host name"],
+    ])("refuses %s with the real API, saying why and what is allowed", async (endpoint, kind) => {
+        const failures = await failuresFor({ ...realApi, endpoint });
+        expect(failures).toEqual([{ property: "endpoint", reason: expect.stringContaining(kind) }]);
+        expect(failures[0]!.reason).toMatch(/OpenTok's servers upload archives from the internet and can never reach it/);
+        expect(failures[0]!.reason).toMatch(/accepted only with a loopback apiUrl \(a local emulator/);
+    });
+
+    it("says what the user sees, in full", async () => {
+        const failures = await failuresFor({ ...realApi, endpoint: "http://127.0.0.1:9000" });
+        expect(failures).toEqual([
+            {
+                property: "endpoint",
+                reason:
+                    'was "http://127.0.0.1:9000", a loopback address: OpenTok\'s servers upload archives from the internet and can never reach it, ' +
+                    'so every upload would fail, and with fallback "none" every archive would be lost. Such an endpoint is accepted only with a ' +
+                    'loopback apiUrl (a local emulator, apiUrl "https://api.opentok.com" is not one); give storage that the internet reaches over ' +
+                    'https, such as "https://storage.googleapis.com", or leave endpoint out for AWS S3',
+            },
+        ]);
+    });
+
+    it.each(["https://storage.googleapis.com", "https://172.32.0.1", "https://11.0.0.1", "https://192.169.0.1", "https://[2001:db8::1]"])(
+        "accepts %s with the real API",
+        async (endpoint) => {
+            expect(await failuresFor({ ...realApi, endpoint })).toEqual([]);
+        },
+    );
+
+    it("accepts a loopback or private endpoint with a loopback apiUrl (an emulator)", async () => {
+        for (const apiUrl of ["http://127.0.0.1:3900", "http://localhost:3900", "http://[::1]:3900"]) {
+            expect(await failuresFor({ apiUrl, endpoint: "http://127.0.0.1:9000" })).toEqual([]);
+            expect(await failuresFor({ apiUrl, endpoint: "https://10.0.0.5" })).toEqual([]);
+        }
+    });
+
+    it("judges the pair when apiUrl is known, not at preview while it is unknown", async () => {
+        expect(await failuresFor({ apiUrl: unknownValue, endpoint: "http://127.0.0.1:9000" })).toEqual([]);
+        const inputs = { ...validInputs(emulator), ...realApi, endpoint: "http://127.0.0.1:9000" };
+        await expect(provider.create(inputs)).rejects.toThrow(/endpoint was "http:\/\/127.0.0.1:9000", a loopback address: OpenTok's servers/);
+    });
+
+    it("refuses it before any request: create and update send nothing", async () => {
+        const inputs = { ...validInputs(emulator), ...realApi, endpoint: "https://192.168.1.10", verify: true };
+        await expect(provider.create(inputs)).rejects.toThrow(/endpoint was "https:\/\/192.168.1.10", a private-network address/);
+        await expect(provider.update!(inputs.apiKey, validInputs(emulator), inputs)).rejects.toThrow(/a private-network address/);
+        expect(emulator.received()).toHaveLength(0);
+    });
+});
+
 describe("auth modes in check", () => {
     it("takes an application instead of a project, with the Vonage API as default", async () => {
         const { apiUrl: _apiUrl, ...inputs } = validVonageInputs(emulator);

@@ -113,9 +113,11 @@ describe("requests", () => {
         expect(error.name).toBe("OpenTokUnreachableError");
     });
 
-    it("a non-object JSON body is shown as it came", async () => {
-        answer = (_req, res) => res.writeHead(400).end("42");
-        expect((await failure(putArchiveStorage(credentials(), body, options))).message).toMatch(/failed with 400: "42"\./);
+    it("a non-object JSON body is not shown, only its type and length", async () => {
+        answer = (_req, res) => res.writeHead(400, { "content-type": "application/json" }).end("42");
+        expect((await failure(putArchiveStorage(credentials(), body, options))).message).toMatch(
+            /failed with 400: Bad Request; its 2-byte answer \(application\/json\) has no message field and is not shown\./,
+        );
     });
 
     it("gives no clock hint on a 400, even with a skewed Date", async () => {
@@ -230,7 +232,10 @@ describe("secrets in what the API answers", () => {
     });
 
     it("redacts a Vonage token echoed without its Bearer prefix", async () => {
-        answer = (req, res) => res.writeHead(401).end(`no: ${String(req.headers.authorization)} / ${String(req.headers.authorization).slice(7)}`);
+        answer = (req, res) =>
+            res
+                .writeHead(401)
+                .end(JSON.stringify({ message: `no: ${String(req.headers.authorization)} / ${String(req.headers.authorization).slice(7)}` }));
         const vonage: ApiCredentials = { mode: "vonage", apiUrl, applicationId: randomUUID(), privateKey: vonageKeys.privateKey };
         const error = await failure(putArchiveStorage(vonage, body, options));
         expect(error.message).toContain('"no: Bearer [secret] / [secret]"');
@@ -299,7 +304,9 @@ describe("deadlines and the size cap", () => {
         expect(maxResponseBytes).toBe(65536);
         answer = (_req, res) => res.writeHead(400).end("y".repeat(maxResponseBytes));
         const whole = await failure(putArchiveStorage(credentials(), body, { policy: { ...policy, maxAttempts: 1 }, secrets: [] }));
-        expect(whole.message).toMatch(/failed with 400: "y{300}\.\.\."\./);
+        expect(whole.message).toMatch(
+            /failed with 400: Bad Request; its 65536-byte answer \(no content type\) has no message field and is not shown\./,
+        );
         answer = (_req, res) => res.writeHead(400).end("y".repeat(maxResponseBytes + 1));
         const tooBig = await failure(putArchiveStorage(credentials(), body, { policy: { ...policy, maxAttempts: 1 }, secrets: [] }));
         expect(tooBig.message).toMatch(/got no answer after 1 attempt \(last: the answer was larger than 65536 bytes\)\./);
@@ -430,11 +437,26 @@ describe("the API's message", () => {
         ["message first", JSON.stringify({ message: "from message", error: "no", description: "no" }), '"from message"'],
         ["then error", JSON.stringify({ error: "from error", description: "no" }), '"from error"'],
         ["then description", JSON.stringify({ description: "from description" }), '"from description"'],
-        ["a JSON body without them, whole", JSON.stringify({ code: 7 }), '"{\\"code\\":7}"'],
-        ["a message that is not a string: the body whole", JSON.stringify({ message: 42 }), '"{\\"message\\":42}"'],
-        ["a JSON string body as it came", JSON.stringify("quoted"), '"\\"quoted\\""'],
-        ["null as it came", "null", '"null"'],
-        ["a text body, trimmed, on one line", "  plain\ntext  ", '"plain text"'],
+        ["then error_description", JSON.stringify({ error_description: "from error_description" }), '"from error_description"'],
+        ["then detail", JSON.stringify({ detail: "from detail", title: "no" }), '"from detail"'],
+        ["then title", JSON.stringify({ title: "from title" }), '"from title"'],
+        ["the message of an error object", JSON.stringify({ error: { code: 7, message: "from error.message" } }), '"from error.message"'],
+        ["the message of the first of errors", JSON.stringify({ errors: [{ message: "from errors" }, { message: "no" }] }), '"from errors"'],
+        ["a message field on one line, trimmed", JSON.stringify({ message: "  on\none line " }), '"on one line"'],
+        ["a blank message as none", JSON.stringify({ message: " ", error: "from error" }), '"from error"'],
+        [
+            "not a JSON body without them",
+            JSON.stringify({ code: 7 }),
+            "Conflict; its 10-byte answer (no content type) has no message field and is not shown",
+        ],
+        [
+            "not a message that is not a string",
+            JSON.stringify({ message: 42 }),
+            "Conflict; its 14-byte answer (no content type) has no message field and is not shown",
+        ],
+        ["not a JSON string body", JSON.stringify("quoted"), "Conflict; its 8-byte answer (no content type) has no message field and is not shown"],
+        ["not null", "null", "Conflict; its 4-byte answer (no content type) has no message field and is not shown"],
+        ["not a text body", "  plain\ntext  ", "Conflict; its 14-byte answer (no content type) has no message field and is not shown"],
         ["the status text for a body of spaces", "   ", "Conflict"],
     ])("takes %s", async (_case, answerBody, shown) => {
         answer = (_req, res) => res.writeHead(409).end(answerBody);

@@ -155,7 +155,7 @@ describe("items 3 and 4: no secret in any form reaches an error", () => {
     });
 
     it("redacts a Vonage Bearer token an API echoes", async () => {
-        const api = await scriptedApi((req, res) => res.writeHead(401).end(`no: ${String(req.headers.authorization)}`));
+        const api = await scriptedApi((req, res) => res.writeHead(401).end(JSON.stringify({ message: `no: ${String(req.headers.authorization)}` })));
         const error = await createError({ ...validVonageInputs(emulator), apiUrl: api.url });
         const token = String(api.received[0]!.headers.authorization).replace("Bearer ", "");
         expect(error.message).toContain('"no: Bearer [secret]"');
@@ -288,8 +288,12 @@ describe("the API's message in errors", () => {
         ["message", JSON.stringify({ message: "from message", error: "no" }), '"from message"'],
         ["error", JSON.stringify({ error: "from error", description: "no" }), '"from error"'],
         ["description", JSON.stringify({ description: "from description" }), '"from description"'],
-        ["a JSON body without them", JSON.stringify({ code: 7 }), '"{\\"code\\":7}"'],
-        ["a text body", "  plain\ntext  ", '"plain text"'],
+        [
+            "not a JSON body without them",
+            JSON.stringify({ code: 7 }),
+            "Conflict; its 10-byte answer (no content type) has no message field and is not shown",
+        ],
+        ["not a text body", "  plain\ntext  ", "Conflict; its 14-byte answer (no content type) has no message field and is not shown"],
         ["no body (the status text)", "", "Conflict"],
     ])("takes %s", async (_case, body, shown) => {
         const api = await scriptedApi((_req, res) => res.writeHead(409).end(body));

@@ -4,15 +4,18 @@
 // against a scripted S3 stand-in for the SSE header, propagation delays and bucket policies.
 
 import * as fs from "fs";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { TargetInputs } from "../providers/inputs";
-import { multipartProbeKey, probeKey } from "../providers/preflight";
+import { multipartProbeKey, preflightPolicyFromEnvironment, probeClientConfig, probeKey } from "../providers/preflight";
 import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { PreflightError } from "../providers/preflight";
 import { S3Answer, S3Request, S3StandIn } from "./emulator/s3-stand-in";
 import { ProviderHost } from "./harness/provider-host";
+import { ScriptedApi } from "./support/scripted-api";
 import { apiSecret, fastRetryEnvironment, OpenTokS3Inputs, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
 const S3rver = require("s3rver");
@@ -378,5 +381,239 @@ describe("preflight against a bucket policy, judged as AWS would", () => {
             headers: { "x-amz-server-side-encryption": "aws:kms" },
         });
         expect(kms).toEqual({ status: 403, code: "AccessDenied" });
+    });
+});
+
+/** Sets environment variables for one test; `restore` puts back what was there. */
+function withEnvironment(variables: Record<string, string>): { restore(): void } {
+    const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, variables);
+    return {
+        restore() {
+            for (const [name, value] of Object.entries(saved)) {
+                if (value === undefined) {
+                    delete process.env[name];
+                } else {
+                    process.env[name] = value;
+                }
+            }
+        },
+    };
+}
+
+/** Every AWS setting that could send the SDK elsewhere, all pointing at `url`, with a shared config file that does too. */
+function misleadingAwsEnvironment(url: string): Record<string, string> {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "aws-config-"));
+    const configFile = path.join(directory, "config");
+    const profile = [
+        "endpoint_url = " + url,
+        "use_fips_endpoint = true",
+        "use_dualstack_endpoint = true",
+        "s3_use_arn_region = true",
+        "region = eu-west-3",
+    ];
+    fs.writeFileSync(
+        configFile,
+        `[default]\n${profile.join("\n")}\n\n[profile misleading]\n${profile.join("\n")}\nservices = misleading-services\n\n[services misleading-services]\ns3 =\n  endpoint_url = ${url}\n`,
+    );
+    const credentialsFile = path.join(directory, "credentials");
+    fs.writeFileSync(credentialsFile, `[misleading]\naws_access_key_id = AKIAMISLEADING000000\naws_secret_access_key = misleading-secret\n`);
+    return {
+        AWS_ENDPOINT_URL: url,
+        AWS_ENDPOINT_URL_S3: url,
+        AWS_PROFILE: "misleading",
+        AWS_CONFIG_FILE: configFile,
+        AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
+        AWS_REGION: "eu-west-3",
+        AWS_DEFAULT_REGION: "eu-west-3",
+        AWS_USE_FIPS_ENDPOINT: "true",
+        AWS_USE_DUALSTACK_ENDPOINT: "true",
+        AWS_S3_USE_ARN_REGION: "true",
+        AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "false",
+        AWS_MAX_ATTEMPTS: "7",
+        AWS_DEFAULTS_MODE: "legacy",
+    };
+}
+
+interface BuiltRequest {
+    hostname: string;
+    protocol: string;
+    path: string;
+    authorization: string;
+}
+
+/**
+ * What a PutObject would put on the wire, caught after signing and before sending: no request
+ * leaves this machine, which has no route to AWS.
+ */
+async function builtRequests(client: S3Client): Promise<BuiltRequest[]> {
+    const built: BuiltRequest[] = [];
+    client.middlewareStack.add(
+        () => async (args) => {
+            const request = args.request as { hostname: string; protocol: string; path: string; headers: Record<string, string> };
+            built.push({
+                hostname: request.hostname,
+                protocol: request.protocol,
+                path: request.path,
+                authorization: request.headers.authorization ?? "",
+            });
+            throw new Error("stopped before sending");
+        },
+        { step: "finalizeRequest", priority: "low" },
+    );
+    try {
+        await expect(client.send(new PutObjectCommand({ Bucket: "acme-archives", Key: "k", Body: "x" }))).rejects.toThrow("stopped before sending");
+    } finally {
+        client.destroy();
+    }
+    return built;
+}
+
+describe("the preflight talks to the storage OpenTok will use, whatever the AWS environment says", () => {
+    let decoy: ScriptedApi;
+    let environment: { restore(): void } | undefined;
+    beforeEach(async () => {
+        decoy = await new ScriptedApi((_req, res) => res.writeHead(200, { "x-amz-server-side-encryption": "AES256", ETag: '"e"' }).end()).start();
+    });
+    afterEach(async () => {
+        environment?.restore();
+        environment = undefined;
+        await decoy.stop();
+    });
+
+    it("the misleading environment does mislead a client left to its defaults (the premise of the next tests)", async () => {
+        const credentials = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: secretKey };
+        const { AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, ...others } = misleadingAwsEnvironment(decoy.url);
+        environment = withEnvironment({ AWS_ENDPOINT_URL: AWS_ENDPOINT_URL!, AWS_ENDPOINT_URL_S3: AWS_ENDPOINT_URL_S3! });
+        const redirected = new S3Client({ region: "us-east-1", credentials, forcePathStyle: true });
+        try {
+            await redirected.send(new PutObjectCommand({ Bucket: "acme-archives", Key: "k", Body: "x" })).catch(() => undefined);
+        } finally {
+            redirected.destroy();
+        }
+        expect(decoy.received.map((r) => r.method)).toEqual(["PUT"]);
+        environment.restore();
+
+        // Without the endpoint settings, which the SDK refuses together with dual-stack.
+        environment = withEnvironment({ ...others, AWS_CONFIG_FILE: path.join(os.tmpdir(), "no-such-aws-config"), AWS_PROFILE: "default" });
+        const elsewhere = await builtRequests(new S3Client({ credentials }));
+        expect(elsewhere.map((r) => r.hostname)).toEqual(["acme-archives.s3-fips.dualstack.eu-west-3.amazonaws.com"]);
+    });
+
+    it("probes the target's endpoint, never AWS_ENDPOINT_URL(_S3) or a profile's endpoint_url", async () => {
+        environment = withEnvironment(misleadingAwsEnvironment(decoy.url));
+        standIn.script([], { status: 200, sse: "AES256" });
+        await provider.create(againstStandIn());
+        expect(standIn.operations()).toEqual(["PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"]);
+        expect(decoy.received).toHaveLength(0);
+        // Signed with the target's own key, not the profile's.
+        expect(standIn.requests.every((r) => String(r.headers.authorization).includes("Credential=AKIAIOSFODNN7EXAMPLE/"))).toBe(true);
+        expect(emulator.received().map((r) => r.method)).toEqual(["PUT"]);
+    });
+
+    it("for an AWS target (no endpoint), builds every request for AWS's own endpoint of the bucket, not the decoy", async () => {
+        environment = withEnvironment(misleadingAwsEnvironment(decoy.url));
+        const built = await builtRequests(new S3Client(probeClientConfig(validInputs(emulator, { bucket: "acme-archives" }))));
+        expect(built).toEqual([
+            {
+                hostname: "acme-archives.s3.us-east-1.amazonaws.com",
+                protocol: "https:",
+                path: "/k",
+                authorization: expect.stringContaining("Credential=AKIAIOSFODNN7EXAMPLE/"),
+            },
+        ]);
+        expect(built[0]!.authorization).toMatch(/\/us-east-1\/s3\/aws4_request/);
+        expect(decoy.received).toHaveLength(0);
+    });
+});
+
+/**
+ * A loopback S3 endpoint that answers every request one byte at a time, every 700 ms: its
+ * status line and headers (`head`), or its headers at once and then its body (`body`).
+ */
+class DrippingS3 {
+    url = "";
+    connections = 0;
+    private readonly server: net.Server;
+    private readonly timers = new Set<NodeJS.Timeout>();
+
+    constructor(what: "head" | "body") {
+        const body = '<?xml version="1.0" encoding="UTF-8"?><x/>';
+        const head = `HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nETag: "e"\r\nContent-Length: ${body.length}\r\n\r\n`;
+        this.server = net.createServer((socket) => {
+            this.connections++;
+            socket.once("data", () => {
+                const slow = what === "head" ? head + body : body;
+                if (what === "body") {
+                    socket.write(head);
+                }
+                let sent = 0;
+                const timer = setInterval(() => {
+                    if (sent < slow.length && !socket.destroyed) {
+                        socket.write(slow[sent++]!);
+                    }
+                }, 700);
+                this.timers.add(timer);
+                socket.on("close", () => clearInterval(timer));
+            });
+            socket.on("error", () => undefined);
+        });
+    }
+
+    async start(): Promise<this> {
+        await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+        this.url = `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
+        return this;
+    }
+
+    async stop(): Promise<void> {
+        this.timers.forEach(clearInterval);
+        await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    }
+}
+
+describe("preflight deadlines", () => {
+    // One byte every 700 ms: the head alone would take about 60 s, the body about 30 s. The
+    // deadline is 1 s; the bound asserted is 10 s, far from both whatever the machine's speed.
+    it.each(["head", "body"] as const)(
+        "a storage that drips its %s one byte every 700 ms fails within OPENTOK_PREFLIGHT_TIMEOUT_MS, naming it",
+        async (what) => {
+            const dripping = await new DrippingS3(what).start();
+            const environment = withEnvironment({ OPENTOK_PREFLIGHT_TIMEOUT_MS: "1000" });
+            try {
+                const started = Date.now();
+                const error = await createError(
+                    validInputs(emulator, { verify: true, endpoint: dripping.url, bucket: "acme-archives", sse: "none" }),
+                );
+                const elapsed = Date.now() - started;
+                expect(elapsed).toBeLessThan(10_000);
+                expect(error).toMatchObject({ name: "PreflightError" });
+                expect(error.message).toMatch(
+                    /^Preflight upload to s3:\/\/acme-archives\/.* failed \(no answer: no complete answer within 1000 ms \(OPENTOK_PREFLIGHT_TIMEOUT_MS\)\)\. The storage did not answer in full within OPENTOK_PREFLIGHT_TIMEOUT_MS \(1000 ms\): check endpoint and the network, or raise OPENTOK_PREFLIGHT_TIMEOUT_MS/,
+                );
+                expect(dripping.connections).toBe(1);
+                expect(emulator.received()).toHaveLength(0);
+            } finally {
+                environment.restore();
+                await dripping.stop();
+            }
+        },
+        90_000,
+    );
+});
+
+describe("preflightPolicyFromEnvironment", () => {
+    it("gives the documented defaults, and reads whole numbers", () => {
+        expect(preflightPolicyFromEnvironment({})).toEqual({ propagationBudgetMs: 60_000, retryDelayMs: 2_000, timeoutMs: 15_000 });
+        expect(preflightPolicyFromEnvironment({ OPENTOK_PREFLIGHT_TIMEOUT_MS: "1", OPENTOK_PREFLIGHT_BUDGET_MS: "0" })).toMatchObject({
+            timeoutMs: 1,
+            propagationBudgetMs: 0,
+        });
+    });
+
+    it.each(["0", "-1", "1.5", "soon"])("refuses OPENTOK_PREFLIGHT_TIMEOUT_MS=%s, a deadline no request could meet", (raw) => {
+        expect(() => preflightPolicyFromEnvironment({ OPENTOK_PREFLIGHT_TIMEOUT_MS: raw })).toThrow(
+            `The environment variable OPENTOK_PREFLIGHT_TIMEOUT_MS must be a whole number of milliseconds, at least 1, but was ${JSON.stringify(raw)}.`,
+        );
     });
 });

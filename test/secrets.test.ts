@@ -1,7 +1,17 @@
 // Redaction, the one function every message built from outside text goes through
 // (providers/secrets.ts): what it replaces, in which forms, and where it cuts.
 
-import { isSecretProperty, outsideTextLimit, redact, redactThenCut, secretPropertyNames, secretValuesOf } from "../providers/secrets";
+import {
+    holdsSecret,
+    isSecretProperty,
+    outsideTextLimit,
+    redact,
+    redactThenCut,
+    secretPropertyNames,
+    secretValuesOf,
+    serverMessage,
+} from "../providers/secrets";
+import { encodings, undecoded } from "./support/encodings";
 
 describe("redact", () => {
     it("replaces every occurrence, not only the first", () => {
@@ -50,11 +60,19 @@ describe("redactThenCut", () => {
 describe("secretValuesOf", () => {
     it("gives the secret properties' values, and each long line of a multi-line one, without its armour", () => {
         const pem = `-----BEGIN PRIVATE KEY-----\n${"A".repeat(64)}\r\n${"B".repeat(15)}\n-----END PRIVATE KEY-----`;
-        expect(secretValuesOf({ apiKey: "123", apiSecret: "s-1", secretKey: "", privateKey: pem, accountKey: 42 })).toEqual([
+        expect(secretValuesOf({ apiKey: "123", apiSecret: "s-1", secretKey: "", privateKey: pem, accountKey: true })).toEqual([
             "s-1",
             pem,
             "A".repeat(64),
         ]);
+    });
+
+    it("gives a secret given as a number as its digits, as messages would show it", () => {
+        expect(secretValuesOf({ apiSecret: 4111111111111111 })).toEqual(["4111111111111111"]);
+    });
+
+    it("gives a secret with white space around it also without, as it would be pasted elsewhere", () => {
+        expect(secretValuesOf({ apiSecret: " api-secret-1\n" })).toEqual([" api-secret-1\n", "api-secret-1"]);
     });
 
     it("leaves out armour lines by how they start, not how they end", () => {
@@ -72,5 +90,48 @@ describe("isSecretProperty", () => {
         expect([...secretPropertyNames].sort()).toEqual(["accountKey", "apiSecret", "privateKey", "secretKey"]);
         expect(secretPropertyNames.filter(isSecretProperty)).toEqual([...secretPropertyNames]);
         expect(["apiKey", "accessKey", "applicationId", "bucket", ""].filter(isSecretProperty)).toEqual([]);
+    });
+});
+
+describe("holdsSecret", () => {
+    const secret = "s3-secret-Yt72nB4kQmVd9sHj1LpA+/e0";
+    const echo = JSON.stringify({ type: "s3", config: { bucket: "acme-archives", secretKey: secret }, fallback: "none" });
+
+    it.each(encodings.filter(([name]) => !undecoded.has(name)))("finds a secret in an echo encoded as %s", (_name, encode) => {
+        expect(holdsSecret(`Invalid: ${encode(echo)}`, [secret])).toBe(true);
+    });
+
+    it.each(encodings.filter(([name]) => undecoded.has(name)))("does not decode %s (serverMessage hides it instead)", (_name, encode) => {
+        expect(holdsSecret(encode(echo), [secret])).toBe(false);
+        expect(serverMessage(`Invalid: ${encode(echo)}`, [secret])).not.toContain(encode(secret).slice(0, 12));
+    });
+
+    it("finds nothing in an ordinary message, nor a secret shorter than 8 characters in a decoded form", () => {
+        expect(holdsSecret("The specified bucket does not exist", [secret])).toBe(false);
+        expect(holdsSecret(Buffer.from("short-1").toString("base64"), ["short-1"])).toBe(false);
+    });
+});
+
+describe("redactThenCut and serverMessage on an encoded secret", () => {
+    const secret = "s3-secret-Yt72nB4kQmVd9sHj1LpA+/e0";
+
+    it("withholds the word that holds it and keeps the others", () => {
+        const encoded = Buffer.from(secret).toString("base64");
+        expect(redactThenCut(`bad key ${encoded} given`, [secret])).toBe(
+            `bad key [${encoded.length} characters not shown: they hold a secret in an encoded form] given`,
+        );
+    });
+
+    it("withholds the whole text when the secret is split across words", () => {
+        const text = `bad key ${secret.slice(0, 17)}\n${secret.slice(17)} given`;
+        expect(redactThenCut(text, [secret])).toBe(`[${text.length} characters not shown: they hold a secret in an encoded form]`);
+    });
+
+    it("serverMessage hides runs that look encoded, and keeps words, ids and names", () => {
+        const text =
+            "Bucket acme-archives-dev refused; request id 4442587FB7D0A2F9; token eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1JJJW8opsbCGfG_HACGpVUMN_a9IV7pAx_Zmeo";
+        expect(serverMessage(text, [])).toBe(
+            "Bucket acme-archives-dev refused; request id 4442587FB7D0A2F9; token [20 characters not shown].e30.[43 characters not shown]",
+        );
     });
 });
