@@ -86,6 +86,7 @@ function add(resources: Registration[], type: string, name: string, inputs: Reco
         dependencies: Object.values(propertyDependencies).flat(),
         propertyDependencies,
         protect: false,
+        deletedWith: "",
         additionalSecretOutputs: [],
     });
     return resources[resources.length - 1]!;
