@@ -1,7 +1,8 @@
 // `npm run local`: the OpenTok emulator and a local S3 on loopback, so that examples/local can be
 // tried with only the Pulumi CLI. Prints the commands to run next, then one line per request
-// either server receives; Ctrl-C or SIGTERM stops both. Settings (docs/local.md):
-// OPENTOK_EMULATOR_PORT, OPENTOK_EMULATOR_PROJECTS, OPENTOK_LOCAL_S3_PORT, OPENTOK_LOCAL_S3_BUCKET.
+// either server receives; Ctrl-C, a SIGINT, SIGTERM or SIGHUP to npm, or npm's end stops both.
+// Settings (docs/local.md): OPENTOK_EMULATOR_PORT, OPENTOK_EMULATOR_PROJECTS,
+// OPENTOK_LOCAL_S3_PORT, OPENTOK_LOCAL_S3_BUCKET.
 
 import * as fs from "fs";
 import * as os from "os";

@@ -75,6 +75,19 @@ export function portIsFree(url: string): Promise<boolean> {
     });
 }
 
+/** True when a connection to the port of `url` on loopback is refused: nothing serves it any more. */
+export function refusesConnections(url: string): Promise<boolean> {
+    const port = Number(new URL(url).port);
+    return new Promise((resolve) => {
+        const socket = net.connect(port, "127.0.0.1");
+        socket.once("connect", () => {
+            socket.destroy();
+            resolve(false);
+        });
+        socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
+    });
+}
+
 /** Ends the process group if a test left it running. */
 export function killGroup(local: RunningLocal): void {
     try {
