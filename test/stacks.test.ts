@@ -256,6 +256,7 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
             fallback: config["opentok-archive-storage:fallback"],
             targetId: "47000001",
         });
+        expect(run.outputs.logBucketName).toBe(options.accessLogs ? logBucket : undefined);
     });
 });
 
