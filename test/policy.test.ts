@@ -43,7 +43,7 @@ beforeAll(async () => {
     });
     expect(result.exitCode).toBe(0);
     programResources = result.registrations.filter((r) => r.custom);
-}, 120_000);
+});
 
 /** The program's resources as the policy pack sees them, after `change` edits their inputs. */
 function policyResources(change: (resources: Registration[]) => Registration[] = (r) => r): PolicyResource[] {

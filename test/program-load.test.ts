@@ -38,7 +38,7 @@ describe.each([
 
     beforeAll(async () => {
         result = await runProgram({ stack: "staging", config, secretKeys: ["opentok:apiSecret"], outputsFor, ...compileOptions });
-    }, 120_000);
+    });
 
     it("loads and runs to completion", () => {
         expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: "" });
@@ -145,7 +145,7 @@ describe("the program under Pulumi's Node language host, with its configuration 
             outputsFor,
             tsconfig: pulumiTsconfig,
         });
-    }, 120_000);
+    });
 
     it("registers no resource but the stack, and fails", () => {
         expect(result.exitCode).not.toBe(0);

@@ -10,6 +10,7 @@ import * as path from "path";
 import { localServers } from "../../examples/local/local-servers";
 import { LocalS3 } from "./local-s3";
 import { OpenTokEmulator } from "./opentok-emulator";
+import { staleBuildReason } from "../support/providers-build";
 import { listenFailure, logTo, portSetting, projectsSetting, runCommand, ServerCommandError, stopOnSignalOrOrphaned } from "./server-command";
 
 const exampleDir = path.relative(process.cwd(), path.join(__dirname, "..", "..", "examples", "local")) || ".";
@@ -79,4 +80,9 @@ runCommand(async () => {
             "Each request either server receives is logged below. Ctrl-C stops both.",
         ].join("\n"),
     );
+    // The example runs the built package: an edit of providers/*.ts is not in it until built.
+    const stale = staleBuildReason();
+    if (stale !== undefined) {
+        console.error(`providers/dist is stale (${stale}): run npm run build before pulumi up, or the example runs the previous build.`);
+    }
 });

@@ -244,7 +244,14 @@ export class OpenTokEmulator {
                     return;
                 }
                 case "delay":
-                    await new Promise((resolve) => setTimeout(resolve, fault.ms));
+                    // Until the time is up, or until the client gives up waiting, whichever is first.
+                    await new Promise<void>((resolve) => {
+                        const timer = setTimeout(resolve, fault.ms);
+                        res.once("close", () => {
+                            clearTimeout(timer);
+                            resolve();
+                        });
+                    });
                     if (req.socket.destroyed) {
                         // The client gave up; like a real server, the request is still applied.
                         record.clientGaveUp = true;

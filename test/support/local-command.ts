@@ -34,7 +34,7 @@ export async function waitFor(
     condition: () => boolean | Promise<boolean>,
     what: string,
     context: () => string = () => "",
-    timeoutMs = 30_000,
+    timeoutMs = 120_000,
 ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await condition())) {
