@@ -259,7 +259,10 @@ function apiUrlFix(value: string | undefined, stack: string): string {
  */
 function readTransitions(project: pulumi.Config, stack: string, retentionDays: number | undefined, problems: string[]): Transition[] | undefined {
     const key = `${project.name}:transitions`;
-    const setWith = `pulumi config set --path '${key}[0].storageClass' GLACIER_IR --stack ${stack} and the same with [0].days`;
+    // Placeholders, not a class and a day count of ours: the stack's own list says what it means.
+    const setWithAt = (index: string) =>
+        `pulumi config set --path '${key}[${index}].storageClass' <storageClass> --stack ${stack} and pulumi config set --path '${key}[${index}].days' <days> --stack ${stack}`;
+    const setWith = setWithAt("0");
     let value: unknown;
     try {
         value = project.getObject<unknown>("transitions");
@@ -291,7 +294,8 @@ function readTransitions(project: pulumi.Config, stack: string, retentionDays: n
     }));
     const found = transitionProblems(transitions, retentionDays);
     if (found.length > 0) {
-        problems.push(`Configuration ${found.map((p) => `${project.name}:${p}`).join("; ")}. Change it with: ${setWith}`);
+        const index = /^transitions\[(\d+)\]/.exec(found[0]!)?.[1] ?? "0";
+        problems.push(`Configuration ${found.map((p) => `${project.name}:${p}`).join("; ")}. Change it with: ${setWithAt(index)}`);
         return undefined;
     }
     return transitions;

@@ -569,6 +569,18 @@ describe("stack settings", () => {
         expect(run.resources).toEqual([]);
     });
 
+    it("suggests fixing the transition that is wrong with placeholders, not a storage class of its own", async () => {
+        const run = await runProgram("dev", {
+            ...dev,
+            [`${key}:retentionDays`]: "400",
+            [`${key}:transitions`]: '[{"storageClass":"STANDARD_IA","days":30},{"storageClass":"GLACIER_IR","days":10}]',
+        });
+        expect(run.error?.message).toMatch(
+            /Change it with: pulumi config set --path 'opentok-archive-storage:transitions\[1\]\.storageClass' <storageClass> --stack dev and pulumi config set --path 'opentok-archive-storage:transitions\[1\]\.days' <days> --stack dev$/,
+        );
+        expect(run.resources).toEqual([]);
+    });
+
     it.each(["", "OPENTOK", " opentok", "kept"])(
         "never suggests a fallback the stack file does not hold (dev keeps archives in the OpenTok cloud): %j",
         async (fallback) => {
