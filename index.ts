@@ -16,3 +16,5 @@ export const accessKeyId = storage.accessKeyId;
 export const sse = storage.sse;
 export const fallback = storage.fallback;
 export const targetId = storage.targetId;
+/** The access log bucket's name; absent from the stack's outputs when access logs are off. */
+export const logBucketName = storage.logBucketName;

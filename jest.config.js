@@ -32,7 +32,11 @@ module.exports = {
     // Most suites wait on child processes (provider hosts, servers) more than on the CPU: two
     // workers finish sooner than jest's default of one on a 2-core machine.
     maxWorkers: 2,
-    testTimeout: 30000,
+    // Generous: a timeout only stops a hung test, and a loaded machine runs a suite several times
+    // slower than an idle one. No test is about how long it takes.
+    testTimeout: 180000,
+    // Builds providers/dist first when a source is newer (test/support/providers-build.ts).
+    globalSetup: "<rootDir>/test/support/global-setup.ts",
 };
 // For jest.integration.config.js; not enumerable, so jest does not read it as an option.
 Object.defineProperty(module.exports, "integrationSuites", { value: integrationSuites });

@@ -8,5 +8,5 @@ module.exports = {
     ...base,
     testMatch: base.integrationSuites,
     testPathIgnorePatterns: ["/node_modules/"],
-    testTimeout: 120000,
+    testTimeout: 300000,
 };

@@ -15,6 +15,9 @@ module.exports = {
         "<rootDir>/test/jwt.test.ts",
         "<rootDir>/test/secrets.test.ts",
     ],
+    // Each mutant is a source edit: rebuilding providers/dist for each would only slow the run;
+    // these suites load the sources, not the build.
+    globalSetup: undefined,
     // Not the SDK itself (only its generated gRPC stubs are used here): see the stand-in's comment.
     moduleNameMapper: { "^@pulumi/pulumi$": "<rootDir>/test/support/pulumi-sdk-stand-in.js" },
 };

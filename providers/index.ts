@@ -9,6 +9,8 @@ export type { RetryPolicy } from "./client";
 // Errors are not exported: they reach a program only as the text Pulumi prints (errors.ts).
 export { multipartProbeKey, probeKey } from "./preflight";
 export { secretPropertyNames } from "./properties";
+export { credentialFailures } from "./credentials";
+export type { CredentialInputs } from "./credentials";
 export { unknownValue } from "./unknown";
 export { defaultApiUrl, fallbackModes, sseModes, targetTypes } from "./inputs";
 export type { CheckFailure, FallbackMode, SseMode, TargetInputs, TargetType } from "./inputs";

@@ -23,12 +23,15 @@ describe("retries", () => {
         ["502", { kind: "status" as const, status: 502 }],
         ["503", { kind: "status" as const, status: 503 }],
         ["a dropped connection", { kind: "drop" as const }],
-        ["an answer slower than the timeout", { kind: "delay" as const, ms: 1000 }],
-    ])("retries after %s and converges, each attempt with a new token", async (_case, fault) => {
+        // Held until the client gives up at its deadline (2 s here), then applied anyway.
+        ["an answer slower than the timeout", { kind: "delay" as const, ms: 600_000 }, { OPENTOK_HTTP_TIMEOUT_MS: "2000" }],
+    ])("retries after %s and converges, each attempt with a new token", async (_case, fault, environment: Record<string, string> = {}) => {
         const inputs = validInputs(emulator);
         emulator.injectFaults(fault, fault);
 
-        await provider.create(inputs);
+        const saved = { ...process.env };
+        Object.assign(process.env, environment);
+        await provider.create(inputs).finally(() => Object.assign(process.env, saved));
         await emulator.idle();
 
         const puts = emulator.received("PUT");

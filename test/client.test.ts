@@ -280,23 +280,25 @@ describe("deadlines and the size cap", () => {
         const error = await failure(putArchiveStorage(credentials(), body, { policy: { ...policy, timeoutMs: 200, maxAttempts: 2 }, secrets: [] }));
         expect(error.message).toMatch(/ got no answer after 2 attempts \(last: no complete answer within 200 ms\)\. /);
         expect(received).toHaveLength(2);
-        expect(Date.now() - started).toBeLessThan(2000);
+        // The trickle never ends: any bound shows the cut; this one leaves room for a loaded machine.
+        expect(Date.now() - started).toBeLessThan(5000);
     });
 
     it("gives the attempt in flight only what is left of the budget", async () => {
         // First a 500, then a 50 ms wait (random 0.5 of a 100 ms ceiling), then a trickle.
         answer = (req, res) => (received.length === 1 ? res.writeHead(500).end() : trickle(req, res));
-        const budgetMs = 800;
+        // Large beside what the first attempt and the wait take even on a loaded machine.
+        const budgetMs = 5000;
         const error = await failure(
             putArchiveStorage(credentials(), body, {
-                policy: { timeoutMs: 2000, maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 1000, budgetMs },
+                policy: { timeoutMs: 30_000, maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 1000, budgetMs },
                 secrets: [],
                 random: () => 0.5,
             }),
         );
         const deadline = Number(/got no answer after 2 attempts \(last: no complete answer within (\d+) ms\)/.exec(error.message)?.[1]);
         expect(deadline).toBeLessThanOrEqual(budgetMs - 50);
-        expect(deadline).toBeGreaterThan(budgetMs - 300);
+        expect(deadline).toBeGreaterThan(budgetMs - 2000);
         expect(received).toHaveLength(2);
     });
 

@@ -45,4 +45,4 @@ it("starts the emulator on loopback, and a target can be set through it", async 
     } finally {
         process.kill(-child.pid!, "SIGTERM");
     }
-}, 60_000);
+});

@@ -145,6 +145,35 @@ describe("OpenTok emulator", () => {
         expect(emulator.targets.has(apiKey)).toBe(false);
     });
 
+    it.each(["GET", "PUT", "DELETE"])(
+        "answers %s of a malformed percent-encoded path with 400 instead of dropping the connection",
+        async (method) => {
+            const response = await request(method, { url: "/v2/project/%zz/archive/storage" });
+            expect(response.status).toBe(400);
+            expect(response.data).toEqual({ code: 400, message: "Malformed path: the project ID is not valid percent-encoding" });
+            expect(logLines).toEqual([`${method} /v2/project/%zz/archive/storage 400 Malformed path: the project ID is not valid percent-encoding`]);
+        },
+    );
+
+    it.each([
+        ["a project", "/v2/project/55555555/archive/storage", 'unknown project: no project with API key "55555555"', {}],
+        [
+            "an application",
+            `/v2/project/${randomUUID()}/archive/storage`,
+            expect.stringMatching(/^unknown project: no application with ID "/),
+            { bearer: "" },
+        ],
+    ])("says the same of %s it does not know on GET, PUT and DELETE", async (_what, url, reason, auth) => {
+        const answers = [];
+        for (const method of ["GET", "PUT", "DELETE"]) {
+            const bearerOrToken = "bearer" in auth ? { bearer: bearer({ application_id: url.split("/")[3] }) } : {};
+            answers.push((await request(method, { url, ...(method === "GET" ? {} : bearerOrToken) })).data.emulatorReason);
+        }
+        expect(answers).toEqual([reason, reason, reason]);
+        expect(new Set(answers).size).toBe(1);
+        expect(logLines.map((line) => line.replace(/^\S+ \S+ \d+ /, ""))).toEqual([answers[0], answers[0], answers[0]]);
+    });
+
     it("answers 404 on the deprecated /v2/partner/ path", async () => {
         expect(await send("PUT", { url: `/v2/partner/${apiKey}/archive/storage` })).toBe(404);
     });

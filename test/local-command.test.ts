@@ -1,10 +1,20 @@
 // `npm run local` (and `npm run emulator`) as users run and stop them: the servers answer, a stop
-// by Ctrl-C or by SIGTERM to npm leaves no process holding a port, and a taken port is explained.
+// by Ctrl-C, by a signal to npm alone or by npm's death leaves no process holding a port, and a
+// taken port is explained.
 
 import axios from "axios";
 import * as fs from "fs";
 import * as net from "net";
-import { killGroup, localUrls, loggedRequests, portIsFree, RunningLocal, startLocalCommand, waitFor } from "./support/local-command";
+import {
+    killGroup,
+    localUrls,
+    loggedRequests,
+    portIsFree,
+    refusesConnections,
+    RunningLocal,
+    startLocalCommand,
+    waitFor,
+} from "./support/local-command";
 
 const started: RunningLocal[] = [];
 const held: net.Server[] = [];
@@ -30,8 +40,13 @@ async function holdPort(): Promise<number> {
 const objectsDir = (stdout: string) => /objects in (\S+)/.exec(stdout)?.[1];
 
 describe("npm run local", () => {
+    // What an IDE's stop button, `kill $!`, a closed terminal or an OOM killer sends to npm alone,
+    // and Ctrl-C, which the terminal sends to the whole process group.
     it.each([
+        ["SIGINT to its npm process alone", (local: RunningLocal) => process.kill(local.npm.pid!, "SIGINT")],
         ["SIGTERM to its npm process alone", (local: RunningLocal) => process.kill(local.npm.pid!, "SIGTERM")],
+        ["SIGHUP to its npm process alone", (local: RunningLocal) => process.kill(local.npm.pid!, "SIGHUP")],
+        ["SIGKILL to its npm process alone", (local: RunningLocal) => process.kill(local.npm.pid!, "SIGKILL")],
         ["Ctrl-C (SIGINT to the whole process group)", (local: RunningLocal) => process.kill(-local.npm.pid!, "SIGINT")],
     ])("stops both servers on %s, leaving no port held and no objects behind", async (_how, stop) => {
         const local = start();
@@ -43,9 +58,17 @@ describe("npm run local", () => {
         expect(fs.existsSync(dir)).toBe(true);
 
         stop(local);
+        await waitFor(
+            async () => (await refusesConnections(urls.emulator)) && (await refusesConnections(urls.s3)),
+            "both ports to refuse connections",
+            local.stdout,
+            60_000,
+        );
+        // npm's stdout closes when the last process holding it (the servers' node) has exited.
         await local.exited;
-        await waitFor(async () => (await portIsFree(urls.emulator)) && (await portIsFree(urls.s3)), "both ports to be free", local.stdout);
-        await waitFor(() => local.stdout().includes("Stopped the OpenTok emulator and the local S3."), "the stop message", local.stdout);
+        expect(await portIsFree(urls.emulator)).toBe(true);
+        expect(await portIsFree(urls.s3)).toBe(true);
+        expect(local.stdout()).toContain("Stopped the OpenTok emulator and the local S3.");
         expect(fs.existsSync(dir)).toBe(false);
     });
 
@@ -93,13 +116,13 @@ describe("npm run local", () => {
 });
 
 describe("npm run emulator", () => {
-    it("stops on SIGTERM to its npm process alone, freeing its port", async () => {
+    it.each(["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"] as const)("stops on %s to its npm process alone, freeing its port", async (signal) => {
         const local = start({}, "emulator");
         await waitFor(() => /listening on http/.test(local.stdout()), "the emulator to start", local.stderr);
         const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(local.stdout())![1]!;
-        process.kill(local.npm.pid!, "SIGTERM");
+        process.kill(local.npm.pid!, signal);
+        await waitFor(() => refusesConnections(url), "the emulator's port to refuse connections", local.stdout, 60_000);
         await local.exited;
-        await waitFor(() => portIsFree(url), "the emulator's port to be free", local.stdout);
     });
 
     it("says when its port is taken", async () => {

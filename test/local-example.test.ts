@@ -42,7 +42,7 @@ beforeAll(async () => {
         }));
     const firstUp = commands.findIndex((line) => line.startsWith("pulumi up"));
     printed = [commands.slice(0, firstUp).flatMap(configSet), commands.slice(firstUp).flatMap(configSet)];
-}, 60_000);
+});
 
 afterAll(async () => {
     process.kill(local.npm.pid!, "SIGTERM");
@@ -157,7 +157,7 @@ describe("examples/local against the servers of npm run local", () => {
         expect(providerText).not.toContain("emulator-secret");
         // The same text as in any other program: the package is found by name, not by a path.
         expect(providerText).toBe(archiveUploadTargetProviderText);
-    }, 120_000);
+    });
 
     it("preview plans a create and sends nothing to either server", async () => {
         const program = programOf(await runExample(printed[0]!));
@@ -165,7 +165,7 @@ describe("examples/local against the servers of npm run local", () => {
         expect(result.get("archives")).toBe("create");
         expect(calls).toEqual(["Check"]);
         expect({ opentok, s3 }).toEqual({ opentok: [], s3: [] });
-    }, 120_000);
+    });
 
     it("up uploads the probe asking for SSE-S3, then sets the target with one PUT", async () => {
         const program = programOf(await runExample(printed[0]!));
@@ -186,7 +186,7 @@ describe("examples/local against the servers of npm run local", () => {
             config: { bucket: "local-archives", accessKey: "S3RVER", secretKey: "********", sse: "s3" },
             fallback: "none",
         });
-    }, 120_000);
+    });
 
     it("after `pulumi config set sse none`, preview plans an update sending nothing, and up sends one probe (4 S3 requests) and one PUT", async () => {
         const program = programOf(await runExample([...printed[0]!, ...printed[1]!]));
@@ -207,7 +207,7 @@ describe("examples/local against the servers of npm run local", () => {
         const probe = await probeObject();
         expect(probe.ContentLength).toBeGreaterThan(0);
         expect(probe.ServerSideEncryption).toBeUndefined();
-    }, 120_000);
+    });
 
     it("destroy removes the target with one DELETE and leaves the probe object", async () => {
         const { opentok, s3, calls } = await command((host) => destroy(host, state));
@@ -216,7 +216,7 @@ describe("examples/local against the servers of npm run local", () => {
         expect(s3).toEqual([]);
         expect((await shownTarget()).status).toBe(404);
         expect((await probeObject()).ContentLength).toBeGreaterThan(0);
-    }, 60_000);
+    });
 
     it("logged no token and no secret", () => {
         const requestLines = [...loggedRequests(local.stdout(), "opentok"), ...loggedRequests(local.stdout(), "s3")];

@@ -45,7 +45,7 @@ beforeAll(async () => {
     pack = started;
     expect(result.exitCode).toBe(0);
     programResources = result.registrations.filter((r) => r.custom);
-}, 120_000);
+});
 
 afterAll(() => pack?.stop());
 

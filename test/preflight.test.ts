@@ -26,7 +26,9 @@ const s3rverDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "s3rver-"));
 let s3rver: { run(): Promise<{ port: number }>; close(): Promise<void> };
 let s3rverUrl: string;
 
-const preflightEnvironment = { OPENTOK_PREFLIGHT_BUDGET_MS: "400", OPENTOK_PREFLIGHT_RETRY_MS: "50", OPENTOK_PREFLIGHT_TIMEOUT_MS: "2000" };
+// A budget that leaves room for several 50 ms retries however slow the machine, and a deadline no
+// loopback answer reaches.
+const preflightEnvironment = { OPENTOK_PREFLIGHT_BUDGET_MS: "2000", OPENTOK_PREFLIGHT_RETRY_MS: "50", OPENTOK_PREFLIGHT_TIMEOUT_MS: "10000" };
 
 beforeAll(async () => {
     Object.assign(process.env, preflightEnvironment);

@@ -38,7 +38,7 @@ describe.each([
 
     beforeAll(async () => {
         result = await runProgram({ stack: "staging", config, secretKeys: ["opentok:apiSecret"], outputsFor, ...compileOptions });
-    }, 120_000);
+    });
 
     it("loads and runs to completion", () => {
         expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: "" });
@@ -126,5 +126,39 @@ describe.each([
             "archive-storage-staging-opentok-key-1",
             "archive-storage-staging-target",
         ]);
+    });
+});
+
+describe("the program under Pulumi's Node language host, with its configuration wrong in several keys", () => {
+    let result: Awaited<ReturnType<typeof runProgram>>;
+
+    beforeAll(async () => {
+        result = await runProgram({
+            stack: "staging",
+            config: {
+                ...config,
+                "opentok:apiKey": "my-project",
+                "opentok:apiUrl": "http://api.opentok.com",
+                "opentok-archive-storage:fallback": "",
+            },
+            secretKeys: ["opentok:apiSecret"],
+            outputsFor,
+            tsconfig: pulumiTsconfig,
+        });
+    });
+
+    it("registers no resource but the stack, and fails", () => {
+        expect(result.exitCode).not.toBe(0);
+        expect(result.registrations.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+    });
+
+    it("reports every mistake in one error, each with the command that fixes it, holding no secret", () => {
+        const errors = result.logs.filter((l) => l.severity >= 3).map((l) => l.message);
+        expect(errors).toHaveLength(1);
+        expect(errors[0]).toContain("3 configuration problems in stack staging; nothing was created:");
+        expect(errors[0]).toContain("pulumi config set opentok:apiKey <apiKey> --stack staging");
+        expect(errors[0]).toContain("pulumi config set opentok:apiUrl https://api.opentok.com --stack staging");
+        expect(errors[0]).toContain("pulumi config set opentok-archive-storage:fallback <none|opentok> --stack staging");
+        expect(JSON.stringify(result)).not.toContain(apiSecret);
     });
 });

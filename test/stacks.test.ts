@@ -1,11 +1,16 @@
 // The whole program (index.ts) under pulumi.runtime.setMocks, once per stack file: the inputs
 // each resource receives, by type token, and the errors bad configuration gives.
 
+import { generateKeyPairSync } from "crypto";
 import { mockId, named, only, parsedPolicy, ProgramRun, runProgram, secretSignature, stackConfig } from "./support/program-with-mocks";
 
 const apiSecret = "stack-api-secret-Kd82hs";
 
 const credentials = { "opentok:apiKey": "47000001", "opentok:apiSecret": apiSecret };
+
+// A key the target's own rule accepts (RSA, 2048 bits); its body must never reach a message.
+const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+const privateKeyLine = privateKey.split("\n")[1]!;
 
 const type = {
     accessKey: "aws:iam/accessKey:AccessKey",
@@ -251,6 +256,7 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
             fallback: config["opentok-archive-storage:fallback"],
             targetId: "47000001",
         });
+        expect(run.outputs.logBucketName).toBe(options.accessLogs ? logBucket : undefined);
     });
 });
 
@@ -344,7 +350,7 @@ describe("stack settings", () => {
             "opentok:apiKey": undefined,
             "opentok:apiSecret": undefined,
             "opentok:applicationId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
-            "opentok:privateKey": "-----BEGIN PRIVATE KEY-----\nstack-test\n-----END PRIVATE KEY-----\n",
+            "opentok:privateKey": privateKey,
         });
         expect(run.error).toBeUndefined();
         const target = only(run, "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget").inputs;
@@ -355,13 +361,12 @@ describe("stack settings", () => {
         expect(target.apiKey).toBeUndefined();
     });
 
-    const privateKey = "-----BEGIN PRIVATE KEY-----\nstack-test\n-----END PRIVATE KEY-----\n";
     const key = "opentok-archive-storage";
     // Pulumi's own message (key and value), then what the key must be and the command that sets it.
     it.each([
         [
             "opentok:privateKey missing",
-            { "opentok:apiKey": undefined, "opentok:applicationId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "opentok:privateKey": undefined },
+            { "opentok:apiKey": undefined, "opentok:apiSecret": undefined, "opentok:applicationId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee" },
             /^Missing required configuration variable 'opentok:privateKey': .*must be the private key of Vonage application aaaaaaaa-.*Set it with: pulumi config set --secret opentok:privateKey --stack dev < private\.key$/,
         ],
         [
@@ -382,12 +387,12 @@ describe("stack settings", () => {
         [
             "fallback missing",
             { [`${key}:fallback`]: undefined },
-            /^Missing required configuration variable 'opentok-archive-storage:fallback': .*must be one of none, opentok, vonage\. Set it with: pulumi config set opentok-archive-storage:fallback none --stack dev$/,
+            /^Missing required configuration variable 'opentok-archive-storage:fallback': .*must be one of none, opentok, vonage \(none: .*\)\. Set it with: pulumi config set opentok-archive-storage:fallback <none\|opentok> --stack dev$/,
         ],
         [
             "retentionDays 0",
             { [`${key}:retentionDays`]: "0" },
-            /^Configuration 'opentok-archive-storage:retentionDays' value '0' is outside of the legal range \(min 1, inclusive\): .*must be a whole number of at least 1 \(days archives are kept\)\. Set it with: pulumi config set opentok-archive-storage:retentionDays 30 --stack dev$/,
+            /^Configuration 'opentok-archive-storage:retentionDays' value '0' is outside of the legal range \(min 1, inclusive\): .*must be a whole number of at least 1 \(days archives are kept\)\. Remove it to keep archives until they are deleted: pulumi config rm opentok-archive-storage:retentionDays --stack dev$/,
         ],
         [
             "retentionDays a fraction",
@@ -402,7 +407,7 @@ describe("stack settings", () => {
         [
             "forceDestroy not a boolean",
             { [`${key}:forceDestroy`]: "yes" },
-            /^Configuration 'opentok-archive-storage:forceDestroy' value 'yes' is not a valid boolean: .*must be true or false .*Set it with: pulumi config set opentok-archive-storage:forceDestroy false --stack dev$/,
+            /^Configuration 'opentok-archive-storage:forceDestroy' value 'yes' is not a valid boolean: .*must be true or false .*Set it with: pulumi config set opentok-archive-storage:forceDestroy true --stack dev$/,
         ],
         [
             "verify not a boolean",
@@ -454,12 +459,134 @@ describe("stack settings", () => {
             { [`${key}:transitions`]: '[{"storageClass":"GLACIER_IR","days":7}]' },
             /opentok-archive-storage:transitions\[0\]\.days \(7\) must be less than retentionDays \(7\)/,
         ],
-    ])("names the config key, what is wrong and the command that fixes it: %s", async (_case, change, message) => {
-        const run = await runProgram("dev", { ...dev, "opentok:privateKey": privateKey, ...change });
+        [
+            "opentok:apiKey not the project's numeric key",
+            { "opentok:apiKey": "my-project" },
+            /^Configuration 'opentok:apiKey': opentok:apiKey must be the project's numeric OpenTok API key .*but was "my-project"\. Set it with: pulumi config set opentok:apiKey <apiKey> --stack dev$/,
+        ],
+        [
+            "opentok:apiUrl over http to a host that is not loopback",
+            { "opentok:apiUrl": "http://api.opentok.com" },
+            /^Configuration 'opentok:apiUrl': opentok:apiUrl must use https .*Set it with: pulumi config set opentok:apiUrl https:\/\/api\.opentok\.com --stack dev$/,
+        ],
+        [
+            "opentok:apiUrl with a path",
+            { "opentok:apiUrl": "https://api.opentok.com/v2" },
+            /^Configuration 'opentok:apiUrl': opentok:apiUrl must be a base URL without a path.*Set it with: pulumi config set opentok:apiUrl https:\/\/api\.opentok\.com --stack dev$/,
+        ],
+        [
+            "opentok:apiUrl empty (ArchiveUploadTarget would read it as unset)",
+            { "opentok:apiUrl": "" },
+            /^Configuration 'opentok:apiUrl' is the empty string: .*Remove it to use the API's own URL: pulumi config rm opentok:apiUrl --stack dev$/,
+        ],
+        [
+            "opentok:apiSecret with a trailing newline",
+            { "opentok:apiSecret": `${apiSecret}\n` },
+            /^Configuration 'opentok:apiSecret' \(secret, not shown\): opentok:apiSecret must be the project's API secret without leading or trailing white space.*Set it with: pulumi config set --secret opentok:apiSecret <apiSecret> --stack dev$/,
+        ],
+        [
+            "opentok:apiSecret empty",
+            { "opentok:apiSecret": "" },
+            /^Configuration 'opentok:apiSecret' is the empty string: .*pulumi config set --secret opentok:apiSecret <apiSecret> --stack dev$/,
+        ],
+        [
+            "opentok:applicationId not a UUID",
+            { "opentok:apiKey": undefined, "opentok:apiSecret": undefined, "opentok:applicationId": "my-app", "opentok:privateKey": privateKey },
+            /^Configuration 'opentok:applicationId': opentok:applicationId must be the Vonage application ID, a UUID .*but was "my-app"\. Set it with: pulumi config set opentok:applicationId <applicationId> --stack dev$/,
+        ],
+        [
+            "opentok:privateKey a path, not the key",
+            {
+                "opentok:apiKey": undefined,
+                "opentok:apiSecret": undefined,
+                "opentok:applicationId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+                "opentok:privateKey": "./private.key",
+            },
+            /^Configuration 'opentok:privateKey' \(secret, not shown\): opentok:privateKey must be the application's private key in PEM form.*Set it with: pulumi config set --secret opentok:privateKey --stack dev < private\.key$/,
+        ],
+        [
+            "an OpenTok project and a Vonage application both",
+            { "opentok:applicationId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "opentok:privateKey": privateKey },
+            /^Configuration 'opentok:applicationId': opentok:applicationId cannot be given together with apiKey and apiSecret.*Remove the credentials the stack does not use: pulumi config rm opentok:apiKey/,
+        ],
+        [
+            "a misspelt key (it would be ignored)",
+            { [`${key}:retentionDay`]: "7" },
+            /^Configuration 'opentok-archive-storage:retentionDay' is not a setting of this program: .*retentionDays.*Remove it with: pulumi config rm opentok-archive-storage:retentionDay --stack dev$/,
+        ],
+        [
+            "fallback spelt in capitals keeps the stack's opentok",
+            { [`${key}:fallback`]: "OpenTok" },
+            /^Configuration 'opentok-archive-storage:fallback' value 'OpenTok' is not a legal enum value .*Set it with: pulumi config set opentok-archive-storage:fallback opentok --stack dev$/,
+        ],
+        [
+            "fallback empty: no default on purpose, so no value is chosen for the user",
+            { [`${key}:fallback`]: "" },
+            /^Configuration 'opentok-archive-storage:fallback' is the empty string: .*Set it with: pulumi config set opentok-archive-storage:fallback <none\|opentok> --stack dev$/,
+        ],
+        [
+            "sse empty",
+            { [`${key}:sse`]: "" },
+            /^Configuration 'opentok-archive-storage:sse' is the empty string: .*Set it with: pulumi config set opentok-archive-storage:sse s3 --stack dev$/,
+        ],
+        [
+            "retentionDays with a unit keeps the number",
+            { [`${key}:retentionDays`]: "7days" },
+            /^Configuration 'opentok-archive-storage:retentionDays' value '7days' does not match .*Set it with: pulumi config set opentok-archive-storage:retentionDays 7 --stack dev$/,
+        ],
+        [
+            "verify spelt off keeps its meaning",
+            { [`${key}:verify`]: "off" },
+            /Set it with: pulumi config set opentok-archive-storage:verify false --stack dev$/,
+        ],
+    ])("names the config key, what is wrong and the command that fixes it, registering nothing: %s", async (_case, change, message) => {
+        const run = await runProgram("dev", { ...dev, ...change });
         expect(run.error?.message).toMatch(message);
-        expect(run.error?.message).toMatch(/(Set|Change) it with: pulumi config set .*--stack dev/);
+        expect(run.error?.message).toMatch(/(Set|Change|Remove) (it|the credentials).*: pulumi config (set|rm) .*--stack dev/);
         expect(run.error?.message).not.toContain(apiSecret);
-        expect(run.error?.message).not.toContain("stack-test");
-        expect(run.resources).toHaveLength(0);
+        expect(run.error?.message).not.toContain(privateKeyLine);
+        expect(run.resources).toEqual([]);
     });
+
+    it("reports every mistake of a stack in one error, and registers nothing", async () => {
+        const run = await runProgram("dev", {
+            ...dev,
+            "opentok:apiKey": "my-project",
+            "opentok:apiUrl": "https://api.opentok.com/v2",
+            [`${key}:fallback`]: "",
+            [`${key}:retentionDays`]: "0",
+            [`${key}:forceDestroy`]: "yes",
+        });
+        const lines = run.error?.message.split("\n") ?? [];
+        expect(lines[0]).toBe("5 configuration problems in stack dev; nothing was created:");
+        expect(lines.slice(1).map((line) => /^- Configuration '([^']+)'/.exec(line)?.[1])).toEqual([
+            "opentok:apiKey",
+            "opentok:apiUrl",
+            `${key}:retentionDays`,
+            `${key}:fallback`,
+            `${key}:forceDestroy`,
+        ]);
+        expect(run.resources).toEqual([]);
+    });
+
+    it("suggests fixing the transition that is wrong with placeholders, not a storage class of its own", async () => {
+        const run = await runProgram("dev", {
+            ...dev,
+            [`${key}:retentionDays`]: "400",
+            [`${key}:transitions`]: '[{"storageClass":"STANDARD_IA","days":30},{"storageClass":"GLACIER_IR","days":10}]',
+        });
+        expect(run.error?.message).toMatch(
+            /Change it with: pulumi config set --path 'opentok-archive-storage:transitions\[1\]\.storageClass' <storageClass> --stack dev and pulumi config set --path 'opentok-archive-storage:transitions\[1\]\.days' <days> --stack dev$/,
+        );
+        expect(run.resources).toEqual([]);
+    });
+
+    it.each(["", "OPENTOK", " opentok", "kept"])(
+        "never suggests a fallback the stack file does not hold (dev keeps archives in the OpenTok cloud): %j",
+        async (fallback) => {
+            expect(stackConfig("dev")[`${key}:fallback`]).toBe("opentok");
+            const run = await runProgram("dev", { ...dev, [`${key}:fallback`]: fallback });
+            expect(run.error?.message).toMatch(/opentok-archive-storage:fallback (opentok|<none\|opentok>) --stack dev$/);
+        },
+    );
 });

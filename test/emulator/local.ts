@@ -1,7 +1,8 @@
 // `npm run local`: the OpenTok emulator and a local S3 on loopback, so that examples/local can be
 // tried with only the Pulumi CLI. Prints the commands to run next, then one line per request
-// either server receives; Ctrl-C or SIGTERM stops both. Settings (docs/local.md):
-// OPENTOK_EMULATOR_PORT, OPENTOK_EMULATOR_PROJECTS, OPENTOK_LOCAL_S3_PORT, OPENTOK_LOCAL_S3_BUCKET.
+// either server receives; Ctrl-C, a SIGINT, SIGTERM or SIGHUP to npm, or npm's end stops both.
+// Settings (docs/local.md): OPENTOK_EMULATOR_PORT, OPENTOK_EMULATOR_PROJECTS,
+// OPENTOK_LOCAL_S3_PORT, OPENTOK_LOCAL_S3_BUCKET.
 
 import * as fs from "fs";
 import * as os from "os";
@@ -9,6 +10,7 @@ import * as path from "path";
 import { localServers } from "../../examples/local/local-servers";
 import { LocalS3 } from "./local-s3";
 import { OpenTokEmulator } from "./opentok-emulator";
+import { staleBuildReason } from "../support/providers-build";
 import { listenFailure, logTo, portSetting, projectsSetting, runCommand, ServerCommandError, stopOnSignalOrOrphaned } from "./server-command";
 
 const exampleDir = path.relative(process.cwd(), path.join(__dirname, "..", "..", "examples", "local")) || ".";
@@ -78,4 +80,9 @@ runCommand(async () => {
             "Each request either server receives is logged below. Ctrl-C stops both.",
         ].join("\n"),
     );
+    // The example runs the built package: an edit of providers/*.ts is not in it until built.
+    const stale = staleBuildReason();
+    if (stale !== undefined) {
+        console.error(`providers/dist is stale (${stale}): run npm run build before pulumi up, or the example runs the previous build.`);
+    }
 });

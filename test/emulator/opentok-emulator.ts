@@ -62,6 +62,7 @@ export type Fault =
 export type RandomFaultKind = "429" | "429-retry-after" | "500" | "502" | "503" | "slow" | "drop" | "malformed";
 
 const storagePath = /^\/v2\/project\/([^/]+)\/archive\/storage$/;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const maxTokenLifetimeSeconds = 300;
 /** How far ahead of this machine's clock a token's iat may be. */
 const clockLeewaySeconds = 5;
@@ -243,7 +244,14 @@ export class OpenTokEmulator {
                     return;
                 }
                 case "delay":
-                    await new Promise((resolve) => setTimeout(resolve, fault.ms));
+                    // Until the time is up, or until the client gives up waiting, whichever is first.
+                    await new Promise<void>((resolve) => {
+                        const timer = setTimeout(resolve, fault.ms);
+                        res.once("close", () => {
+                            clearTimeout(timer);
+                            resolve();
+                        });
+                    });
                     if (req.socket.destroyed) {
                         // The client gave up; like a real server, the request is still applied.
                         record.clientGaveUp = true;
@@ -304,6 +312,15 @@ export class OpenTokEmulator {
         return undefined;
     }
 
+    /** The one refusal for a project the emulator does not know, whichever method asked. */
+    private unknownProject(id: string, mode: "opentok" | "vonage"): { refusal: "unknown project"; detail: string } | undefined {
+        if (mode === "opentok" ? this.projectSecrets.has(id) : this.applicationKeys.has(id)) {
+            return undefined;
+        }
+        const detail = mode === "opentok" ? `no project with API key ${JSON.stringify(id)}` : `no application with ID ${JSON.stringify(id)}`;
+        return { refusal: "unknown project", detail };
+    }
+
     /** X-OPENTOK-AUTH: HS256 with the project's secret, iss = the API key, ist = project, at most 5 minutes. */
     private verifyProjectToken(req: http.IncomingMessage, apiKey: string): Verified {
         const token = req.headers["x-opentok-auth"];
@@ -312,7 +329,7 @@ export class OpenTokEmulator {
         }
         const secret = this.projectSecrets.get(apiKey);
         if (secret === undefined) {
-            return { refusal: "unknown project", detail: `no project with API key ${JSON.stringify(apiKey)}` };
+            return this.unknownProject(apiKey, "opentok")!;
         }
         const verified = verifySignedToken(token, secret, "HS256");
         if ("refusal" in verified) {
@@ -336,7 +353,7 @@ export class OpenTokEmulator {
         }
         const publicKey = this.applicationKeys.get(applicationId);
         if (publicKey === undefined) {
-            return { refusal: "unknown project", detail: `no application with ID ${JSON.stringify(applicationId)}` };
+            return this.unknownProject(applicationId, "vonage")!;
         }
         const verified = verifySignedToken(header.slice("Bearer ".length), publicKey, "RS256");
         if ("refusal" in verified) {
@@ -375,7 +392,13 @@ export class OpenTokEmulator {
         if (!match || !match[1]) {
             return error(404, "Not found");
         }
-        const projectId = decodeURIComponent(match[1]);
+        let projectId: string;
+        try {
+            projectId = decodeURIComponent(match[1]);
+        } catch {
+            // As an HTTP server answers a path it cannot read, instead of dropping the connection.
+            return error(400, "Malformed path: the project ID is not valid percent-encoding");
+        }
         if (req.method === "GET") {
             return this.show(projectId, record);
         }
@@ -433,6 +456,16 @@ export class OpenTokEmulator {
     /** The emulator-only GET: what the project's target is, secrets masked. No token needed. */
     private show(projectId: string, record: RecordedRequest): { status: number; body: string } {
         record.reason = "emulator-only GET";
+        const unknown = this.unknownProject(projectId, this.applicationKeys.has(projectId) || uuid.test(projectId) ? "vonage" : "opentok");
+        if (unknown !== undefined) {
+            // Said as PUT and DELETE say it (their 403's emulatorReason), with GET's 404.
+            record.outcome = 404;
+            record.reason = `${unknown.refusal}: ${unknown.detail}`;
+            return {
+                status: 404,
+                body: JSON.stringify({ code: 404, message: "Unknown project", emulatorReason: record.reason, emulatorOnly: emulatorOnlyNote }),
+            };
+        }
         const target = this.targets.get(projectId);
         if (target === undefined) {
             record.outcome = 404;

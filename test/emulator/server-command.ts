@@ -64,9 +64,11 @@ export function logTo(server: string): (line: string) => void {
 }
 
 /**
- * Runs `stop` once, on Ctrl-C, SIGTERM, SIGHUP, or when the parent process goes away: `npm run`
- * starts the command under `sh -c`, and a SIGTERM to npm kills that shell without passing the
- * signal on, which used to leave this process holding its ports.
+ * Runs `stop` once, on SIGINT, SIGTERM or SIGHUP, or when the parent process goes away. The npm
+ * scripts `exec` this process, so that its parent is npm itself: npm passes on the SIGINT and
+ * SIGTERM it receives to its child, and without `exec` that child is a `sh -c` that waits and
+ * never passes them on; and when npm dies (SIGHUP, SIGKILL) this process is re-parented, which
+ * the watch below sees. Under another parent (node run by hand) the watch follows that one.
  */
 export function stopOnSignalOrOrphaned(stop: () => Promise<void>): void {
     let stopping = false;
@@ -87,6 +89,7 @@ export function stopOnSignalOrOrphaned(stop: () => Promise<void>): void {
         process.on(signal, once);
     }
     const parent = process.ppid;
+    // A quarter of a second between looks: the stop follows the parent's end well within 2 s.
     setInterval(() => {
         if (process.ppid !== parent) {
             once();

@@ -34,7 +34,7 @@ export async function waitFor(
     condition: () => boolean | Promise<boolean>,
     what: string,
     context: () => string = () => "",
-    timeoutMs = 30_000,
+    timeoutMs = 120_000,
 ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await condition())) {
@@ -72,6 +72,19 @@ export function portIsFree(url: string): Promise<boolean> {
         const probe = net.createServer();
         probe.once("error", () => resolve(false));
         probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+    });
+}
+
+/** True when a connection to the port of `url` on loopback is refused: nothing serves it any more. */
+export function refusesConnections(url: string): Promise<boolean> {
+    const port = Number(new URL(url).port);
+    return new Promise((resolve) => {
+        const socket = net.connect(port, "127.0.0.1");
+        socket.once("connect", () => {
+            socket.destroy();
+            resolve(false);
+        });
+        socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
     });
 }
 

@@ -91,7 +91,8 @@ export async function runProgram(stack: string, config: Record<string, string | 
     });
     const outputs: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(program)) {
-        outputs[name] = await new Promise((resolve) => (value as pulumiType.Output<unknown>).apply(resolve));
+        // An output the stack does not have (logBucketName without access logs) is exported as undefined.
+        outputs[name] = value === undefined ? undefined : await new Promise((resolve) => (value as pulumiType.Output<unknown>).apply(resolve));
     }
     const nameOf = (resource: pulumiType.Resource) => resourceObjects.find((r) => r.resource === resource)?.name ?? "(not registered)";
     for (const { type, name, resource, opts } of resourceObjects) {
