@@ -14,7 +14,7 @@ import { Transition, transitionProblems } from "./lifecycle";
 export const projectNamespace = "opentok-archive-storage";
 
 export type StackSettings = ArchiveStorageArgs & {
-    /** Protect every resource from `pulumi destroy` and from replacement. */
+    /** Protect the archives and what guards them (not the access key or the target, which rotation and re-setting replace); `pulumi destroy` is refused. */
     readonly protect: boolean;
 };
 
@@ -136,7 +136,7 @@ export function readStackSettings(): StackSettings {
         accessLogs: flag("accessLogs", "write S3 server access logs", false) ? { retentionDays: accessLogRetentionDays } : undefined,
         forceDestroy: flag("forceDestroy", "let destroy delete buckets that hold archives", false),
         verify: flag("verify", "probe the bucket with the new key before setting the target", true),
-        protect: flag("protect", "protect every resource", false) ?? false,
+        protect: flag("protect", "protect the archives and what guards them (not the key or the target)", false) ?? false,
         keyGeneration: wholeNumber("keyGeneration", "the access key's generation", 1),
         tags: { project: projectNamespace, environment: stack, "managed-by": "pulumi" },
     };
