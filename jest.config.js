@@ -1,7 +1,7 @@
 // `npm test`: the fast suites, run on every change. The slower end-to-end suites (package installs,
 // whole-program runs under Pulumi's language host, the local try-out, stacks written by earlier
 // releases) are `npm run test:integration`, and the full-count reliability suites
-// `npm run test:reliability`; CI runs all three.
+// `npm run test:reliability`, and the suites under the real Pulumi CLI `npm run test:cli`; CI runs all four.
 // Type-checking is `npm run typecheck` (tsc); jest transpiles only (tsconfig isolatedModules), which keeps a run fast.
 
 /** Suites of `npm run test:integration` (jest.integration.config.js), left out of `npm test`. */
@@ -19,7 +19,13 @@ module.exports = {
     roots: ["<rootDir>/test"],
     testMatch: ["**/*.test.ts"],
     // hostile-values runs with the reliability suites (jest.reliability.config.js).
-    testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/reliability/", "<rootDir>/test/hostile-values.test.ts", ...integrationSuites],
+    testPathIgnorePatterns: [
+        "/node_modules/",
+        "<rootDir>/test/reliability/",
+        "<rootDir>/test/cli/",
+        "<rootDir>/test/hostile-values.test.ts",
+        ...integrationSuites,
+    ],
     transform: {
         "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
     },
