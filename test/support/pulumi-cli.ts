@@ -143,17 +143,28 @@ export function describe(result: PulumiResult): string {
 }
 
 /**
- * A copy of `files` (paths relative to the project root, directories copied whole) at the same
- * relative places in a new directory inside the checkout, `.toolchain/scratch/` (gitignored), so
- * that a program's packages resolve from the project's node_modules while the stack files
- * `pulumi` writes beside Pulumi.yaml stay out of the tree. Returns the copy's root.
+ * A copy of the files under `paths` that git tracks or would track (relative to the project root) at the same relative
+ * places in a new directory inside the checkout, `.toolchain/scratch/` (gitignored), so that a
+ * program's packages resolve from the project's node_modules while the stack files `pulumi`
+ * writes beside Pulumi.yaml stay out of the tree. Ignored files (the stack file of one's own
+ * try-out, node_modules) are not copied. Returns the copy's root.
  */
-export function scratchCopy(files: string[]): string {
+export function scratchCopy(paths: string[]): string {
     const parent = path.join(projectRoot, ".toolchain", "scratch");
     fs.mkdirSync(parent, { recursive: true });
     const root = fs.mkdtempSync(path.join(parent, "run-"));
-    for (const file of files) {
-        fs.cpSync(path.join(projectRoot, file), path.join(root, file), { recursive: true });
+    const tracked = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ...paths], {
+        cwd: projectRoot,
+        encoding: "utf8",
+    })
+        .split("\0")
+        .filter(Boolean);
+    if (tracked.length === 0) {
+        throw new Error(`no tracked file under ${paths.join(", ")}`);
+    }
+    for (const file of tracked) {
+        fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        fs.copyFileSync(path.join(projectRoot, file), path.join(root, file));
     }
     return root;
 }
