@@ -56,7 +56,12 @@ export interface StoredTarget {
 }
 
 export type Fault =
-    { kind: "status"; status: number; retryAfter?: string; body?: string } | { kind: "drop" } | { kind: "delay"; ms: number } | { kind: "malformed" };
+    | { kind: "status"; status: number; retryAfter?: string; body?: string }
+    | { kind: "drop" }
+    | { kind: "delay"; ms: number }
+    /** Holds the request until `until` settles (e.g. while a test kills the client), then answers it. */
+    | { kind: "hold"; until: Promise<void> }
+    | { kind: "malformed" };
 
 /** Fault kinds drawn at random by `setFaultRates`. */
 export type RandomFaultKind = "429" | "429-retry-after" | "500" | "502" | "503" | "slow" | "drop" | "malformed";
@@ -243,7 +248,8 @@ export class OpenTokEmulator {
                     return;
                 }
                 case "delay":
-                    await new Promise((resolve) => setTimeout(resolve, fault.ms));
+                case "hold":
+                    await (fault.kind === "hold" ? fault.until : new Promise((resolve) => setTimeout(resolve, fault.ms)));
                     if (req.socket.destroyed) {
                         // The client gave up; like a real server, the request is still applied.
                         record.clientGaveUp = true;
