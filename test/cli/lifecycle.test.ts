@@ -183,6 +183,15 @@ describe.each([
     let apiKey: string;
     const oldText = fs.readFileSync(fixture(file), "utf8");
 
+    /** An `up` with the old text as `__provider`, as that release ran it. */
+    async function upWithOldText(): Promise<void> {
+        await ok(["config", "set", "providerText", fixture(file)]);
+        await ok(["up", "--yes"]);
+        expect(await received()).toEqual([`PUT ${storage(apiKey)} 200`]);
+        expect((await exported()).targets[0]?.outputs.__provider).toBe(oldText);
+        await ok(["config", "rm", "providerText"]);
+    }
+
     beforeAll(async () => {
         if (stack === "loader") {
             // That loader bundles providers/ relative to where the provider host runs (the program's directory).
@@ -192,11 +201,7 @@ describe.each([
             });
         }
         apiKey = await newStack(`old-${stack}`);
-        await ok(["config", "set", "providerText", fixture(file)]);
-        await ok(["up", "--yes"]);
-        expect(await received()).toEqual([`PUT ${storage(apiKey)} 200`]);
-        expect((await exported()).targets[0]?.outputs.__provider).toBe(oldText);
-        await ok(["config", "rm", "providerText"]);
+        await upWithOldText();
     });
 
     it("previews with no change under the package, and sends nothing", async () => {
@@ -212,10 +217,18 @@ describe.each([
         expect(target?.outputs.__provider).toBe(oldText);
     });
 
+    it("is then destroyed by the old text in state, with one DELETE", async () => {
+        await ok(["destroy", "--yes"]);
+        expect(await received()).toEqual([`DELETE ${storage(apiKey)} 204`]);
+        expect(emulator.targets.has(apiKey)).toBe(false);
+    });
+
     it("updates with one PUT under the package, which then destroys it with one DELETE", async () => {
+        await upWithOldText();
         await ok(["config", "set", "sse", "none"]);
         await ok(["up", "--yes"]);
         expect(await received()).toEqual([`PUT ${storage(apiKey)} 200`]);
+        expect(emulator.targets.get(apiKey)?.config.sse).toBe("none");
         expect((await exported()).targets[0]?.outputs.__provider).toBe(archiveUploadTargetProviderText);
         await ok(["destroy", "--yes"]);
         expect(await received()).toEqual([`DELETE ${storage(apiKey)} 204`]);

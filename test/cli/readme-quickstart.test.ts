@@ -4,6 +4,7 @@
 // the AWS provider plugin gets. Asserted on what the emulator and the local S3 logged for each
 // command, and on every file `pulumi` wrote holding no secret in plaintext.
 
+import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import axios from "axios";
 import * as fs from "fs";
 import * as path from "path";
@@ -219,6 +220,21 @@ describe("README: Try it locally, run by pulumi", () => {
         for (const { text } of withTarget) {
             expect(text).not.toMatch(/emulator-secret|local-s3-secret/);
         }
+    });
+
+    it("logged no token and no secret, and left the probe object the update uploaded without SSE", async () => {
+        const logged = requestLines(local.stdout());
+        expect(logged.length).toBeGreaterThanOrEqual(12);
+        expect(logged.map((r) => r.line).join("\n")).not.toMatch(/emulator-secret|local-s3-secret|eyJ[\w-]+\.[\w-]+/);
+        const client = new S3Client({
+            region: "us-east-1",
+            endpoint: urls.s3,
+            forcePathStyle: true,
+            credentials: { accessKeyId: "S3RVER", secretAccessKey: "local-s3-secret" },
+        });
+        const object = await client.send(new HeadObjectCommand({ Bucket: "local-archives", Key: probe.replace("/local-archives/", "") }));
+        expect(object.ContentLength).toBeGreaterThan(0);
+        expect(object.ServerSideEncryption).toBeUndefined();
     });
 });
 
