@@ -5,8 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArchiveStorage } from "./stacks/archive-storage";
 import { readStackSettings } from "./stacks/config";
 
-const { protect, ...settings } = readStackSettings();
-const storage = new ArchiveStorage(`archive-storage-${pulumi.getStack()}`, settings, { protect });
+// `protect` is the component's own argument: it protects the archives and what guards them, not
+// the access key and the target that rotation and re-setting replace.
+const storage = new ArchiveStorage(`archive-storage-${pulumi.getStack()}`, readStackSettings());
 
 export const bucketName = storage.bucketName;
 export const bucketArn = storage.bucketArn;

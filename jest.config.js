@@ -2,7 +2,7 @@
 // whole-program runs under Pulumi's language host, `npm run local` started and stopped) are
 // `npm run test:integration`, the full-count reliability suites `npm run test:reliability`, and
 // the suites under the real Pulumi CLI (the quick starts, the lifecycle, stacks written by earlier
-// releases) `npm run test:cli`; CI runs all four.
+// releases, the environment stacks, the policy pack) `npm run test:cli`; CI runs all four.
 // Type-checking is `npm run typecheck` (tsc); jest transpiles only (tsconfig isolatedModules), which keeps a run fast.
 
 /** Suites of `npm run test:integration` (jest.integration.config.js), left out of `npm test`. */

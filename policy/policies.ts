@@ -1,8 +1,10 @@
 // The guardrails, as data for the policy pack (index.ts) and for tests. Each violation says
 // what is wrong and what to set instead.
 
-import { ArchiveUploadTarget } from "@opentok-archive-storage/archive-upload-target";
+import { ArchiveUploadTarget, unknownValue } from "@opentok-archive-storage/archive-upload-target";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { excessGrants, openTokNeeds, shownArn } from "./grants";
+import { checkedTarget, reportingNoSecretOf } from "./shown";
 
 export const archiveTargetType = ArchiveUploadTarget.__pulumiType;
 const bucketType = "aws:s3/bucket:Bucket";
@@ -15,21 +17,27 @@ const publicAccessBlockType = "aws:s3/bucketPublicAccessBlock:BucketPublicAccess
 const versioningTypes = ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"];
 const loggingTypes = ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"];
 const accessKeyType = "aws:iam/accessKey:AccessKey";
+const userType = "aws:iam/user:User";
+const groupType = "aws:iam/group:Group";
+const managedPolicyType = "aws:iam/policy:Policy";
 const userPolicyType = "aws:iam/userPolicy:UserPolicy";
-const managedPolicyAttachmentTypes = ["aws:iam/userPolicyAttachment:UserPolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment"];
-
-/** The actions OpenTok documents for archive upload (Vonage "Using an Amazon S3 bucket"). */
-export const openTokActions = ["s3:ListAllMyBuckets", "s3:ListBucket", "s3:PutObject"];
+const groupPolicyType = "aws:iam/groupPolicy:GroupPolicy";
+const userPolicyAttachmentType = "aws:iam/userPolicyAttachment:UserPolicyAttachment";
+const groupPolicyAttachmentType = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment";
+const policyAttachmentType = "aws:iam/policyAttachment:PolicyAttachment";
+const userGroupMembershipType = "aws:iam/userGroupMembership:UserGroupMembership";
+const groupMembershipType = "aws:iam/groupMembership:GroupMembership";
 
 export const requireSseS3: ResourceValidationPolicy = {
     name: "archive-target-requires-sse-s3",
     description: 'Archive upload targets must ask OpenTok for SSE-S3 encryption (sse: "s3").',
     enforcementLevel: "mandatory",
-    validateResource: validateResourceOfType(ArchiveUploadTarget, (target, args, reportViolation) => {
+    validateResource: validateResourceOfType(ArchiveUploadTarget, async (target, args, reportViolation) => {
         const sse = target.sse ?? "s3";
         if (sse !== "s3") {
+            const shown = (await checkedTarget(args.props)).shown("sse");
             reportViolation(
-                `ArchiveUploadTarget ${args.name} has sse ${JSON.stringify(sse)}: OpenTok would upload archives without asking for server-side encryption. Set sse to "s3" (the default).`,
+                `ArchiveUploadTarget ${args.name} has sse ${shown}: OpenTok would upload archives without asking for server-side encryption. Set sse to "s3" (the default).`,
             );
         }
     }),
@@ -43,14 +51,15 @@ export const requireFallback: ResourceValidationPolicy = {
     configSchema: {
         properties: { requiredFallback: { type: "string", enum: ["none", "opentok", "any"], default: "any" } },
     },
-    validateResource: validateResourceOfType(ArchiveUploadTarget, (target, args, reportViolation) => {
+    validateResource: validateResourceOfType(ArchiveUploadTarget, async (target, args, reportViolation) => {
         const { requiredFallback } = args.getConfig<{ requiredFallback?: string }>();
         if (requiredFallback === undefined || requiredFallback === "any") {
             return;
         }
-        if (target.fallback !== requiredFallback) {
+        if (fallbackMeaning(target.fallback) !== fallbackMeaning(requiredFallback)) {
+            const shown = (await checkedTarget(args.props)).shown("fallback");
             reportViolation(
-                `ArchiveUploadTarget ${args.name} has fallback ${JSON.stringify(target.fallback)}, but this stack's policy requires ${JSON.stringify(requiredFallback)}` +
+                `ArchiveUploadTarget ${args.name} has fallback ${shown}, but this stack's policy requires ${JSON.stringify(requiredFallback)}` +
                     (requiredFallback === "none" ? ": archives whose upload fails must not stay in the OpenTok cloud." : "."),
             );
         }
@@ -96,39 +105,64 @@ export const bucketsEncryptedAndPrivate: StackValidationPolicy = {
 
 export const openTokUserLeastPrivilege: StackValidationPolicy = {
     name: "opentok-iam-user-least-privilege",
-    description: `The IAM user whose key an archive upload target uses is granted nothing beyond ${openTokActions.join(", ")}, and no managed policies.`,
+    description: `The IAM user whose key an archive upload target uses can do nothing beyond ${openTokNeeds}, judged over every policy that reaches it: inline, attached managed policies, and its groups' policies.`,
     enforcementLevel: "mandatory",
-    validateStack: (args, reportViolation) => {
-        const targets = args.resources.filter((r) => r.isType(ArchiveUploadTarget));
-        const keys = targets.flatMap((t) => (t.propertyDependencies.accessKey ?? []).filter((r) => r.type === accessKeyType));
-        const users = keys.flatMap((k) => k.propertyDependencies.user ?? []);
-        for (const user of unique(users)) {
-            for (const attachment of args.resources.filter((r) => managedPolicyAttachmentTypes.includes(r.type) && dependsOnUser(r, user))) {
-                reportViolation(
-                    `${attachment.name} attaches a managed policy to the OpenTok user ${user.name}: OpenTok needs only ${openTokActions.join(", ")}; grant them in an inline aws.iam.UserPolicy instead.`,
-                    attachment.urn,
-                );
-            }
-            for (const policy of args.resources.filter((r) => r.type === userPolicyType && dependsOnUser(r, user))) {
-                const document = JSON.parse(policy.props.policy as string) as { Statement?: unknown };
-                const statements = (Array.isArray(document.Statement) ? document.Statement : [document.Statement]) as Record<string, unknown>[];
-                for (const statement of statements.filter((s) => s?.Effect === "Allow")) {
-                    if (statement.NotAction !== undefined) {
-                        reportViolation(
-                            `${policy.name} grants the OpenTok user ${user.name} NotAction, which allows everything else: list the actions instead.`,
-                            policy.urn,
-                        );
-                        continue;
-                    }
-                    const actions = ([] as unknown[]).concat(statement.Action ?? []).map(String);
-                    const extra = actions.filter((action) => !openTokActions.includes(action));
-                    if (extra.length > 0) {
-                        reportViolation(
-                            `${policy.name} grants the OpenTok user ${user.name} ${extra.join(", ")}; OpenTok needs only ${openTokActions.join(", ")}.`,
-                            policy.urn,
-                        );
-                    }
+    validateStack: (args, report) => {
+        const reportViolation = reportingNoSecretOf(args.resources, report);
+        const targets = args.resources.filter((r) => r.type === archiveTargetType);
+        for (const user of unique(targets.flatMap(usersOf))) {
+            // The archive buckets this user's key writes to: the bucket of each target using it.
+            // Unknown at preview: reading it makes the policy advisory until up.
+            const buckets = targets.filter((t) => usersOf(t).some((u) => u.urn === user.urn)).map((t) => String(t.props.bucket));
+            const who = `the OpenTok user ${user.name}`;
+            for (const grant of grantsReaching(user, args.resources)) {
+                if (grant.unknownContent !== undefined) {
+                    reportViolation(
+                        `${grant.via} ${grant.unknownContent}, so the pack cannot tell what it lets ${who} do. OpenTok needs only ${openTokNeeds}: grant them in an inline aws.iam.UserPolicy instead.`,
+                        grant.urn,
+                    );
+                    continue;
                 }
+                const excess = excessGrants(grant.document, buckets);
+                if (excess.length > 0) {
+                    reportViolation(`${grant.via} grants ${who} ${excess.join("; ")}. OpenTok needs only ${openTokNeeds}.`, grant.urn);
+                }
+            }
+        }
+    },
+};
+
+export const oneTargetPerProject: StackValidationPolicy = {
+    name: "one-archive-target-per-project",
+    description:
+        "A stack declares at most one archive upload target per OpenTok project (API key or application ID, at one API URL): a project has one target, and each would replace the other's.",
+    enforcementLevel: "mandatory",
+    validateStack: async (args, report) => {
+        const reportViolation = reportingNoSecretOf(args.resources, report);
+        const byProject = new Map<string, { target: PolicyResource; project: string }[]>();
+        // In URN order, so that the same target is reported whatever order the engine registered them in.
+        const targets = args.resources.filter((r) => r.type === archiveTargetType).sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+        for (const target of targets) {
+            const checked = await checkedTarget(target.props);
+            // A target that check refuses fails on its own; one whose project is not known yet is judged at up.
+            const inputs = checked.resolved;
+            const id = inputs?.applicationId ?? inputs?.apiKey;
+            if (inputs === undefined || id === undefined || id === unknownValue || inputs.apiUrl === unknownValue) {
+                continue;
+            }
+            const key = `${id.toLowerCase()} ${inputs.apiUrl.toLowerCase()}`;
+            const project =
+                inputs.applicationId !== undefined
+                    ? `application ${checked.shown("applicationId")} at ${shownUrl(checked, inputs.apiUrl)}`
+                    : `project ${checked.shown("apiKey")} at ${shownUrl(checked, inputs.apiUrl)}`;
+            byProject.set(key, [...(byProject.get(key) ?? []), { target, project }]);
+        }
+        for (const same of byProject.values()) {
+            for (const { target, project } of same.slice(1)) {
+                reportViolation(
+                    `ArchiveUploadTarget ${target.name} sets the archive upload target of the same OpenTok ${project} as ${same[0]!.target.name}: a project has one target, so each would replace the other's, and destroying either would remove the one the other set. Keep one ArchiveUploadTarget per project.`,
+                    target.urn,
+                );
             }
         }
     },
@@ -185,9 +219,116 @@ export const policies = [
     requireFallback,
     bucketsEncryptedAndPrivate,
     openTokUserLeastPrivilege,
+    oneTargetPerProject,
     archiveBucketsVersioned,
     archiveBucketsAccessLogged,
 ];
+
+/** "opentok" and "vonage" are one setting, spelled as each API's docs spell it (check stores the API's own). */
+function fallbackMeaning(fallback: unknown): unknown {
+    return fallback === "vonage" ? "opentok" : fallback;
+}
+
+/** The API URL a message names: the default one as resolved, a given one only as check allows showing it. */
+function shownUrl(checked: { shown(name: string): string }, resolved: string): string {
+    const shown = checked.shown("apiUrl");
+    return shown === "nothing" ? JSON.stringify(resolved) : shown;
+}
+
+/** A policy document that reaches a user and what grants it, or why its content is not known. */
+interface Grant {
+    /** What grants it, as a message names it. */
+    via: string;
+    urn: string;
+    document?: unknown;
+    unknownContent?: string;
+}
+
+/** The IAM users whose keys a target uses: through its accessKey input's AccessKey. */
+function usersOf(target: PolicyResource): PolicyResource[] {
+    const keys = (target.propertyDependencies.accessKey ?? []).filter((r) => r.type === accessKeyType);
+    return keys.flatMap((k) => (k.propertyDependencies.user ?? []).filter((r) => r.type === userType));
+}
+
+/** Every policy that reaches `user`: inline, attached (managed), and through each group it is in. */
+function grantsReaching(user: PolicyResource, resources: PolicyResource[]): Grant[] {
+    const of = (type: string) => resources.filter((r) => r.type === type);
+    const grants: Grant[] = [];
+    for (const policy of of(userPolicyType).filter((r) => refersTo(r, "user", user))) {
+        grants.push({ via: policy.name, urn: policy.urn, document: policy.props.policy });
+    }
+    const attachments = [
+        ...of(userPolicyAttachmentType).filter((r) => refersTo(r, "user", user)),
+        ...of(policyAttachmentType).filter((r) => refersTo(r, "users", user)),
+    ];
+    for (const attachment of attachments) {
+        grants.push(managedGrant(attachment, attachment.name, resources));
+    }
+    const memberships = [
+        ...of(userGroupMembershipType).filter((r) => refersTo(r, "user", user)),
+        ...of(groupMembershipType).filter((r) => refersTo(r, "users", user)),
+    ];
+    for (const membership of memberships) {
+        const property = membership.type === userGroupMembershipType ? "groups" : "group";
+        const groups = of(groupType).filter((g) => refersTo(membership, property, g));
+        const names = ([] as unknown[]).concat(membership.props[property] ?? []);
+        const declaredNames = groups.map((g) => readable(() => g.props.name));
+        const outside =
+            groups.length === 0 ? names : names.filter((name) => !declaredNames.includes(name)).slice(0, Math.max(0, names.length - groups.length));
+        if (outside.length > 0) {
+            grants.push({
+                via: membership.name,
+                urn: membership.urn,
+                unknownContent: `adds the OpenTok user to ${outside.map(shownGroup).join(", ")}, not declared in this stack`,
+            });
+        }
+        for (const group of groups) {
+            const via = (name: string) => `${membership.name} (group ${group.name}: ${name})`;
+            for (const policy of of(groupPolicyType).filter((r) => refersTo(r, "group", group))) {
+                grants.push({ via: via(policy.name), urn: policy.urn, document: policy.props.policy });
+            }
+            const groupAttachments = [
+                ...of(groupPolicyAttachmentType).filter((r) => refersTo(r, "group", group)),
+                ...of(policyAttachmentType).filter((r) => refersTo(r, "groups", group)),
+            ];
+            for (const attachment of groupAttachments) {
+                grants.push(managedGrant(attachment, via(attachment.name), resources));
+            }
+        }
+    }
+    return grants;
+}
+
+/** A managed policy's document: known when the policy is declared in this stack; an AWS-managed one is not. */
+function managedGrant(attachment: PolicyResource, via: string, resources: PolicyResource[]): Grant {
+    const arn = attachment.props.policyArn;
+    const policy = resources.find(
+        (r) =>
+            r.type === managedPolicyType &&
+            ((attachment.propertyDependencies.policyArn ?? []).some((d) => d.urn === r.urn) || readable(() => r.props.arn) === arn),
+    );
+    if (policy !== undefined) {
+        return { via: `${via} (attaching ${policy.name})`, urn: attachment.urn, document: policy.props.policy };
+    }
+    return { via, urn: attachment.urn, unknownContent: `attaches the managed policy ${shownArn(arn)}, whose document is not declared in this stack` };
+}
+
+/** Whether `resource`'s `property` names `target`: through its dependency, or by name. */
+function refersTo(resource: PolicyResource, property: string, target: PolicyResource): boolean {
+    if ((resource.propertyDependencies[property] ?? []).some((d) => d.urn === target.urn)) {
+        return true;
+    }
+    const name = readable(() => target.props.name);
+    const value = readable(() => resource.props[property]);
+    return name !== undefined && ([] as unknown[]).concat(value ?? []).includes(name);
+}
+
+/** A group's name as a message may print it: IAM names are made of [\w+=,.@-], at most 128 characters. */
+function shownGroup(name: unknown): string {
+    return typeof name === "string" && /^[\w+=,.@-]{1,128}$/.test(name)
+        ? `group ${JSON.stringify(name)}`
+        : "a group whose name is not an IAM name (not shown)";
+}
 
 /** The buckets that archive upload targets write to: through each target's `bucket` input. */
 function archiveBuckets(resources: PolicyResource[]): PolicyResource[] {
@@ -202,10 +343,6 @@ function configures(resource: PolicyResource, bucket: PolicyResource): boolean {
     }
     const name = readable(() => resource.props.bucket);
     return name !== undefined && name === readable(() => bucket.props.bucket);
-}
-
-function dependsOnUser(resource: PolicyResource, user: PolicyResource): boolean {
-    return (resource.propertyDependencies.user ?? []).some((d) => d.urn === user.urn) || resource.dependencies.some((d) => d.urn === user.urn);
 }
 
 /** A property's value, or undefined when it is not known yet (at preview, reading it throws). */

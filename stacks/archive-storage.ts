@@ -2,7 +2,7 @@
 // public (optionally with server access logs in a bucket of their own), an IAM user that can do
 // exactly what OpenTok needs, and the project's upload target pointing at both.
 
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArchiveUploadTarget, fallbackModes, FallbackMode, sseModes, SseMode } from "@opentok-archive-storage/archive-upload-target";
 import { archiveLifecycleRules, logLifecycleRules, Transition, transitionProblems } from "./lifecycle";
@@ -88,6 +88,15 @@ export interface ArchiveStorageArgs {
      * @default no tags
      */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Protect the archives: the buckets, everything that guards them, the IAM user and its policy,
+     * and a destroy guard that makes `pulumi destroy` refuse before it deletes anything. The access
+     * key and the upload target stay unprotected, since key rotation and re-setting the target
+     * replace them. Give it here rather than as the component's `protect` option, which every child
+     * would inherit, the key and the target included.
+     * @default false
+     */
+    readonly protect?: boolean;
 }
 
 const defaultSse: SseMode = "s3";
@@ -124,26 +133,35 @@ export class ArchiveStorage extends pulumi.ComponentResource {
     constructor(name: string, args: ArchiveStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         validateArgs(args);
         super("opentok-archive-storage:index:ArchiveStorage", name, {}, opts);
+        const { tags, forceDestroy = false, protect = false } = args;
+        // Every child says whether it is protected: none inherits the component's own option.
         const parent = { parent: this };
-        const { tags, forceDestroy = false } = args;
+        const kept = { ...parent, protect };
+        const replaceable = { ...parent, protect: false };
 
         // forceDestroy empties a versioned bucket too: every version and delete marker
         // (terraform-provider-aws, internal/service/s3 emptyBucket, which @pulumi/aws runs).
-        this.bucket = new aws.s3.Bucket(`${name}-archives`, { forceDestroy, tags }, parent);
+        this.bucket = new aws.s3.Bucket(`${name}-archives`, { forceDestroy, tags }, kept);
         const bucketName = this.bucket.bucket;
-        const { encryption, publicAccessBlock, ownership } = lockDown(`${name}-archives`, bucketName, parent);
+        // A bucket's guards go with the bucket: S3 deletes a bucket's configuration with it. Deleted
+        // first (they depend on it), they would leave a bucket that then fails to delete
+        // (BucketNotEmpty) without its policy, public access block, versioning... So when the bucket
+        // is deleted in the same deployment the engine skips their deletes, and a bucket that survives
+        // a failed destroy keeps every guard; a guard removed on its own is still deleted.
+        const archiveGuard = { ...kept, deletedWith: this.bucket };
+        const { encryption, publicAccessBlock, ownership } = lockDown(`${name}-archives`, bucketName, archiveGuard);
         const bucketPolicy = new aws.s3.BucketPolicy(
             `${name}-archives-policy`,
             { bucket: bucketName, policy: pulumi.jsonStringify(policyDocument(baseStatements(this.bucket.arn))) },
             // S3 refuses a policy while the public access block is being written.
-            { ...parent, dependsOn: [publicAccessBlock] },
+            { ...archiveGuard, dependsOn: [publicAccessBlock] },
         );
         const versioning = new aws.s3.BucketVersioning(
             `${name}-archives-versioning`,
             { bucket: bucketName, versioningConfiguration: { status: "Enabled" } },
-            parent,
+            archiveGuard,
         );
-        new aws.s3.BucketLifecycleConfiguration(
+        const lifecycle = new aws.s3.BucketLifecycleConfiguration(
             `${name}-archives-lifecycle`,
             {
                 bucket: bucketName,
@@ -154,37 +172,61 @@ export class ArchiveStorage extends pulumi.ComponentResource {
                 }),
             },
             // The noncurrent-version rules mean something only once versioning is on.
-            { ...parent, dependsOn: [versioning] },
+            { ...archiveGuard, dependsOn: [versioning] },
         );
 
-        this.user = new aws.iam.User(`${name}-opentok`, { path: "/opentok/", tags }, parent);
+        // The user and its policy are kept too: no procedure replaces them, and without them OpenTok
+        // cannot upload, which loses every archive of a stack whose fallback is "none".
+        this.user = new aws.iam.User(`${name}-opentok`, { path: "/opentok/", tags }, kept);
         const uploadPolicy = new aws.iam.UserPolicy(
             `${name}-opentok-upload`,
             { user: this.user.name, policy: uploadPolicyDocument(this.bucket.arn) },
-            parent,
+            kept,
         );
         // The generation is in the name: a new name is a new key, created before the target moves
         // to it; the old name's key is deleted at the end of the deployment, after the move.
-        this.accessKey = new aws.iam.AccessKey(`${name}-opentok-key-${args.keyGeneration ?? defaultKeyGeneration}`, { user: this.user.name }, parent);
+        this.accessKey = new aws.iam.AccessKey(
+            `${name}-opentok-key-${args.keyGeneration ?? defaultKeyGeneration}`,
+            { user: this.user.name },
+            replaceable,
+        );
+        // Never point OpenTok at a key that cannot write yet, or at a bucket not yet locked down,
+        // versioned and, when access logs are on, logged: no archive arrives before all of it.
+        const targetNeeds: pulumi.Resource[] = [uploadPolicy, encryption, publicAccessBlock, ownership, bucketPolicy, versioning];
+        const children: pulumi.Resource[] = [
+            this.bucket,
+            encryption,
+            publicAccessBlock,
+            ownership,
+            bucketPolicy,
+            versioning,
+            lifecycle,
+            this.user,
+            uploadPolicy,
+            this.accessKey,
+        ];
 
         if (args.accessLogs !== undefined) {
-            this.logBucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy, tags }, parent);
+            this.logBucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy, tags }, kept);
             const logBucketName = this.logBucket.bucket;
-            const logLockDown = lockDown(`${name}-access-logs`, logBucketName, parent);
+            const logGuard = { ...kept, deletedWith: this.logBucket };
+            const logLockDown = lockDown(`${name}-access-logs`, logBucketName, logGuard);
             // The account that owns the IAM user owns the buckets (one provider); its ARN carries the
             // account ID, which spares an sts:GetCallerIdentity call at every preview.
             const accountId = this.user.arn.apply(accountIdOf);
             const logBucketPolicy = new aws.s3.BucketPolicy(
                 `${name}-access-logs-policy`,
                 { bucket: logBucketName, policy: logBucketPolicyDocument(this.logBucket.arn, this.bucket.arn, accountId) },
-                { ...parent, dependsOn: [logLockDown.publicAccessBlock] },
+                { ...logGuard, dependsOn: [logLockDown.publicAccessBlock] },
             );
-            new aws.s3.BucketLifecycleConfiguration(
+            const logLifecycle = new aws.s3.BucketLifecycleConfiguration(
                 `${name}-access-logs-lifecycle`,
                 { bucket: logBucketName, rules: logLifecycleRules(args.accessLogs.retentionDays ?? defaultAccessLogRetentionDays) },
-                parent,
+                logGuard,
             );
-            new aws.s3.BucketLogging(
+            // Part of the archive bucket's configuration: turning access logs off deletes it, a
+            // destroy leaves it to go with the bucket.
+            const logging = new aws.s3.BucketLogging(
                 `${name}-archives-logging`,
                 {
                     bucket: bucketName,
@@ -194,8 +236,10 @@ export class ArchiveStorage extends pulumi.ComponentResource {
                     targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
                 },
                 // Delivery starts only when the log bucket can take the logs.
-                { ...parent, dependsOn: [logBucketPolicy, logLockDown.encryption, logLockDown.ownership] },
+                { ...archiveGuard, dependsOn: [logBucketPolicy, logLockDown.encryption, logLockDown.ownership] },
             );
+            children.push(this.logBucket, ...Object.values(logLockDown), logBucketPolicy, logLifecycle, logging);
+            targetNeeds.push(logging);
         }
 
         this.target = new ArchiveUploadTarget(
@@ -209,10 +253,15 @@ export class ArchiveStorage extends pulumi.ComponentResource {
                 fallback: args.fallback,
                 verify: args.verify ?? true,
             },
-            // Never point OpenTok at a key that cannot write yet, or at a bucket not yet locked down
-            // and versioned.
-            { ...parent, dependsOn: [uploadPolicy, encryption, publicAccessBlock, ownership, bucketPolicy, versioning] },
+            { ...replaceable, dependsOn: targetNeeds },
         );
+        children.push(this.target);
+
+        // `destroy` deletes dependents first, and this depends on every other child: it is the first
+        // delete of a destroy. Protected, it makes the engine refuse the destroy there, before the
+        // target, the key or any guard is touched (a protected bucket alone is refused only after
+        // everything that depends on it has gone).
+        new pulumi.ComponentResource("opentok-archive-storage:index:DestroyGuard", `${name}-destroy-guard`, {}, { ...kept, dependsOn: children });
 
         this.bucketName = bucketName;
         this.bucketArn = this.bucket.arn;
@@ -268,7 +317,7 @@ function validateArgs(args: ArchiveStorageArgs) {
 }
 
 /** Encrypted by default with SSE-S3, never public, ACLs disabled: what both buckets share. */
-function lockDown(name: string, bucket: pulumi.Output<string>, parent: pulumi.CustomResourceOptions) {
+function lockDown(name: string, bucket: pulumi.Output<string>, opts: pulumi.CustomResourceOptions) {
     const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
         `${name}-encryption`,
         {
@@ -277,14 +326,14 @@ function lockDown(name: string, bucket: pulumi.Output<string>, parent: pulumi.Cu
             // an older bucket, or a changed default, cannot take customer-provided keys.
             rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
         },
-        parent,
+        opts,
     );
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
         `${name}-public-access-block`,
         { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        parent,
+        opts,
     );
-    const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+    const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
     return { encryption, publicAccessBlock, ownership };
 }
 

@@ -19,6 +19,18 @@ const emulator = useEmulator();
 const packageName = "@opentok-archive-storage/archive-upload-target";
 const pnpm = path.join(projectRoot, "node_modules", ".bin", "pnpm");
 const installTimeout = 300_000;
+
+/**
+ * The consumers' @pulumi/pulumi: the oldest the package's peer range admits and the one this
+ * project pins, read from the package files so that a bump of either is tested.
+ */
+const sdk = {
+    oldest: (require("../providers/package.json") as { peerDependencies: Record<string, string> }).peerDependencies["@pulumi/pulumi"]!.replace(
+        /^\^/,
+        "",
+    ),
+    pinned: (require("../package.json") as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"]!,
+};
 jest.setTimeout(180_000);
 
 let workDir: string;
@@ -180,7 +192,14 @@ beforeAll(async () => {
     }[];
     tarball = path.join(workDir, packed[0]!.filename);
     expect(packed[0]!.files.map((f) => f.path)).toEqual(
-        expect.arrayContaining(["package.json", "README.md", "dist/index.js", "dist/index.d.ts", "dist/archive-upload-target-provider.js"]),
+        expect.arrayContaining([
+            "package.json",
+            "README.md",
+            "LICENSE",
+            "dist/index.js",
+            "dist/index.d.ts",
+            "dist/archive-upload-target-provider.js",
+        ]),
     );
     expect(packed[0]!.files.filter((f) => f.path.endsWith(".ts") && !f.path.endsWith(".d.ts"))).toEqual([]);
 }, installTimeout);
@@ -192,12 +211,15 @@ afterAll(() => {
     fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-describe("installed with npm", () => {
+describe.each([
+    ["the oldest", sdk.oldest],
+    ["the pinned", sdk.pinned],
+])("installed with npm beside %s @pulumi/pulumi (%s)", (_which, sdkVersion) => {
     let app: string;
 
     beforeAll(() => {
-        app = path.join(workDir, "npm-app");
-        packageJson(app, { [packageName]: `file:${tarball}`, "@pulumi/pulumi": "3.248.0" });
+        app = path.join(workDir, `npm-app-${sdkVersion}`);
+        packageJson(app, { [packageName]: `file:${tarball}`, "@pulumi/pulumi": sdkVersion });
         run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], app);
         writeProgram(app);
         writeProgram(path.join(app, "infra"));
@@ -223,10 +245,13 @@ export const wrong: ArchiveUploadTargetArgs = { ...args, sse: "aws:kms" };
     it("runs preview, up, update, and destroy after the project directory moved", async () => {
         const moved = `${app}-moved`;
         try {
-            await lifecycle({ name: "npm, destroyed after a move", cwd: app, program: path.join(app, "index.js"), resolveFrom: app }, (c) => {
-                fs.renameSync(app, moved);
-                return { ...c, cwd: moved, program: path.join(moved, "index.js"), resolveFrom: moved };
-            });
+            await lifecycle(
+                { name: `npm, SDK ${sdkVersion}, destroyed after a move`, cwd: app, program: path.join(app, "index.js"), resolveFrom: app },
+                (c) => {
+                    fs.renameSync(app, moved);
+                    return { ...c, cwd: moved, program: path.join(moved, "index.js"), resolveFrom: moved };
+                },
+            );
         } finally {
             if (fs.existsSync(moved)) {
                 fs.renameSync(moved, app);
@@ -236,14 +261,19 @@ export const wrong: ArchiveUploadTargetArgs = { ...args, sse: "aws:kms" };
 
     it("runs a program in a subdirectory of the installation", async () => {
         const infra = path.join(app, "infra");
-        await lifecycle({ name: "npm, program in a subdirectory", cwd: infra, program: path.join(infra, "index.js"), resolveFrom: infra });
+        await lifecycle({
+            name: `npm, SDK ${sdkVersion}, program in a subdirectory`,
+            cwd: infra,
+            program: path.join(infra, "index.js"),
+            resolveFrom: infra,
+        });
     });
 
     it("runs an inline program started from another directory, the host started outside the program's tree", async () => {
         const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "opentok-inline-workdir-"));
         try {
             await lifecycle({
-                name: "npm, inline program from another directory",
+                name: `npm, SDK ${sdkVersion}, inline program from another directory`,
                 cwd: elsewhere,
                 program: path.join(app, "inline.js"),
                 resolveFrom: app,
@@ -254,12 +284,12 @@ export const wrong: ArchiveUploadTargetArgs = { ...args, sse: "aws:kms" };
     });
 });
 
-describe("installed with pnpm 12.4.2", () => {
+describe(`installed with pnpm 12.4.2 beside the pinned @pulumi/pulumi (${sdk.pinned})`, () => {
     it(
         "runs preview, up, update, and destroy after the package is upgraded",
         async () => {
             const app = path.join(workDir, "pnpm-app");
-            packageJson(app, { [packageName]: `file:${tarball}`, "@pulumi/pulumi": "3.248.0" });
+            packageJson(app, { [packageName]: `file:${tarball}`, "@pulumi/pulumi": sdk.pinned });
             // pnpm 12 fails an install whose dependencies' build scripts nobody decided on:
             // @pulumi/pulumi's protobufjs has one, which Pulumi does not need.
             fs.writeFileSync(path.join(app, "pnpm-workspace.yaml"), "allowBuilds:\n  protobufjs: false\n");
@@ -275,7 +305,7 @@ describe("installed with pnpm 12.4.2", () => {
             const text = await lifecycle(
                 { name: "pnpm, destroyed after an upgrade", cwd: app, program: path.join(app, "index.js"), resolveFrom: app },
                 (c) => {
-                    packageJson(app, { [packageName]: `file:${upgradedTarball}`, "@pulumi/pulumi": "3.248.0" });
+                    packageJson(app, { [packageName]: `file:${upgradedTarball}`, "@pulumi/pulumi": sdk.pinned });
                     // As a user upgrading does: the lockfile is to change. (With CI set, pnpm would
                     // otherwise insist on the old lockfile.)
                     run(pnpm, ["install", "--prefer-offline", "--no-frozen-lockfile"], app);

@@ -46,6 +46,10 @@ describe.each([
         expect(result.registrations.map((r) => r.type)).toContain("pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget");
     });
 
+    it("reads the engine's features from GetDeploymentInfo, as under a current CLI, not from the old per-feature probes", () => {
+        expect(result.probedFeatures).toEqual([]);
+    });
+
     it("registers the target after the upload policy, encryption and public access block it depends on", () => {
         const target = byType("pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget");
         for (const type of [
@@ -82,11 +86,18 @@ describe.each([
         const component = byType("opentok-archive-storage:index:ArchiveStorage");
         const stack = byType("pulumi:pulumi:Stack");
         const prefix = "archive-storage-staging";
+        // A current engine supports resource references: the component's resources are sent as
+        // references (URN and id), not as their ids.
+        const reference = (type: string) => ({
+            "4dabf18193072939515e22adb298388d": "5cf8f73096256a8f31e491e813e4eb8e",
+            urn: byType(type).urn,
+            id: `${byType(type).name}-id`,
+        });
         expect(result.registeredOutputs[component.urn]).toEqual({
-            bucket: `${prefix}-archives-id`,
-            user: `${prefix}-opentok-id`,
-            accessKey: `${prefix}-opentok-key-1-id`,
-            target: `${prefix}-target-id`,
+            bucket: reference("aws:s3/bucket:Bucket"),
+            user: reference("aws:iam/user:User"),
+            accessKey: reference("aws:iam/accessKey:AccessKey"),
+            target: reference("pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget"),
             bucketName: `${prefix}-archives-x1`,
             bucketArn: `arn:aws:s3:::${prefix}-archives-x1`,
             userName: `${prefix}-opentok-user`,
@@ -109,7 +120,11 @@ describe.each([
         expect(everyOutput).not.toContain(apiSecret);
     });
 
-    it("protects every resource when the stack says so", () => {
-        expect(result.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.protect).map((r) => r.name)).toEqual([]);
+    it("protects every resource but the access key and the target when the stack says so (the component itself holds nothing)", () => {
+        expect(result.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.protect).map((r) => r.name)).toEqual([
+            "archive-storage-staging",
+            "archive-storage-staging-opentok-key-1",
+            "archive-storage-staging-target",
+        ]);
     });
 });

@@ -20,6 +20,7 @@ const type = {
     encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     versioning: "aws:s3/bucketVersioning:BucketVersioning",
     component: "opentok-archive-storage:index:ArchiveStorage",
+    destroyGuard: "opentok-archive-storage:index:DestroyGuard",
     target: "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget",
 };
 
@@ -65,6 +66,7 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
             [type.userPolicy, `${prefix}-opentok-upload`],
             [type.accessKey, `${prefix}-opentok-key-1`],
             [type.target, `${prefix}-target`],
+            [type.destroyGuard, `${prefix}-destroy-guard`],
         ];
         const logResources = [
             [type.bucket, `${prefix}-access-logs`],
@@ -186,16 +188,57 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
         });
     }
 
-    it("force-destroys every bucket and protects every resource as the stack file says", () => {
+    it("force-destroys every bucket as the stack file says", () => {
         for (const bucket of buckets) {
             expect(named(run, type.bucket, `${prefix}-${bucket}`).inputs.forceDestroy).toBe(
                 config["opentok-archive-storage:forceDestroy"] === "true",
             );
         }
+    });
+
+    it("protects, as the stack file says, everything but the access key and the target, which rotation and re-setting replace", () => {
         const protect = config["opentok-archive-storage:protect"] === "true";
-        for (const resource of run.resources) {
-            expect({ name: resource.name, protect: resource.protect }).toEqual({ name: resource.name, protect });
+        const replaceable = [`${prefix}-opentok-key-1`, `${prefix}-target`];
+        const children = run.resources.filter((r) => r.type !== type.component);
+        expect(children.map((r) => ({ name: r.name, protect: r.protect }))).toEqual(
+            children.map((r) => ({ name: r.name, protect: protect && !replaceable.includes(r.name) })),
+        );
+    });
+
+    it("leaves each bucket's guards to be deleted with their bucket, so that a bucket that fails to delete keeps them", () => {
+        const bucketOf = (r: { type: string; inputs: Record<string, unknown> }) => (r.type === type.bucket ? undefined : r.inputs.bucket);
+        const guards = run.resources.filter((r) => r.type.startsWith("aws:s3/bucket") && r.type !== type.bucket);
+        expect(guards.length).toBe(buckets.length === 2 ? 12 : 6);
+        for (const guard of guards) {
+            const bucket = guard.deletedWith === undefined ? undefined : named(run, type.bucket, guard.deletedWith);
+            expect({ name: guard.name, deletedWithBucket: bucket && `${bucket.name}-a1b2c3` }).toEqual({
+                name: guard.name,
+                deletedWithBucket: bucketOf(guard),
+            });
         }
+        const others = run.resources.filter((r) => !guards.includes(r));
+        expect(others.filter((r) => r.deletedWith !== undefined).map((r) => r.name)).toEqual([]);
+    });
+
+    it("sets the target only once the key can write and the bucket is locked down, versioned and, with access logs, logged", () => {
+        const target = named(run, type.target, `${prefix}-target`);
+        expect([...target.dependsOn].sort()).toEqual(
+            [
+                `${prefix}-opentok-upload`,
+                `${prefix}-archives-encryption`,
+                `${prefix}-archives-public-access-block`,
+                `${prefix}-archives-ownership`,
+                `${prefix}-archives-policy`,
+                `${prefix}-archives-versioning`,
+                ...(options.accessLogs ? [`${prefix}-archives-logging`] : []),
+            ].sort(),
+        );
+    });
+
+    it("makes the destroy guard depend on every other resource, so that a destroy deletes it first", () => {
+        const guard = named(run, type.destroyGuard, `${prefix}-destroy-guard`);
+        const others = run.resources.filter((r) => r.type !== type.component && r !== guard).map((r) => r.name);
+        expect([...guard.dependsOn].sort()).toEqual(others.sort());
     });
 
     it("exports the stack outputs", () => {

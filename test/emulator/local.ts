@@ -56,7 +56,7 @@ runCommand(async () => {
     ].filter((line) => line !== undefined);
     const commands = [
         `cd ${exampleDir}`,
-        "export PULUMI_CONFIG_PASSPHRASE=local-try-out   # encrypts the secrets in Pulumi.local.yaml and state",
+        "export PULUMI_CONFIG_PASSPHRASE=local-try-out   # encrypts the stack's secrets",
         "pulumi stack select local --create",
         `pulumi config set --secret opentok:apiSecret ${project.apiSecret}`,
         `pulumi config set --secret s3SecretKey ${localServers.s3SecretKey}`,

@@ -29,6 +29,8 @@ export interface Registration {
     /** For each input, the URNs of the resources its value came from. */
     propertyDependencies: Record<string, string[]>;
     protect: boolean;
+    /** The URN given as `deletedWith`, or "". */
+    deletedWith: string;
     additionalSecretOutputs: string[];
 }
 
@@ -51,6 +53,53 @@ export function awsLikeOutputs(accessKeySecret: string) {
     };
 }
 
+/**
+ * What a current Pulumi CLI says it supports in `ResourceMonitor.GetDeploymentInfo`
+ * (pulumi/pulumi `pkg/resource/deploy/source_eval.go`, `supportedMonitorFeatures`), so the SDK
+ * takes the same paths as under `pulumi` instead of the per-feature probes kept for old CLIs.
+ */
+const currentMonitorFeatures = [
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_SECRETS,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_RESOURCE_REFERENCES,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_OUTPUT_VALUES,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_ALIAS_SPECS,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_REPLACEMENT_TRIGGER,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_DELETED_WITH,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_REPLACE_WITH,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_TRANSFORMS,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_INVOKE_TRANSFORMS,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_PARAMETERIZATION,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_RESOURCE_HOOKS,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_ERROR_HOOKS,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_SENDS_OPTIONS_TO_HOOKS,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_BYTE_STRING,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_INVOKE_DEPENDS_ON,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_INVOKE_PARENT,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_INVOKE_OUTPUT_VALUES,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_CALL_OUTPUT_VALUES,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_REGISTER_RESOURCE_OUTPUT_VALUES,
+];
+
+const signatureKey = "4dabf18193072939515e22adb298388d";
+const secretSignature = "1b47061264138c4ac30d75fd1eb44270";
+const outputValueSignature = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * Output values (sent because the monitor supports them) as the engine stores them: a secret
+ * output as a secret, an unknown one as the unknown placeholder, any other as its plain value.
+ */
+function decodeOutputValues(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(decodeOutputValues);
+    if (value === null || typeof value !== "object") return value;
+    const object = value as Record<string, unknown>;
+    if (object[signatureKey] === outputValueSignature) {
+        const inner = "value" in object ? decodeOutputValues(object.value) : unknownValue;
+        return object.secret === true ? { [signatureKey]: secretSignature, value: inner } : inner;
+    }
+    return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, decodeOutputValues(v)]));
+}
+
 export interface ProgramResult {
     exitCode: number | null;
     stdout: string;
@@ -59,6 +108,8 @@ export interface ProgramResult {
     /** What each component (and the stack) registered as its outputs, by URN. */
     registeredOutputs: Record<string, Record<string, unknown>>;
     logs: { severity: number; message: string }[];
+    /** Features the SDK probed one by one with SupportsFeature: none when it read GetDeploymentInfo. */
+    probedFeatures: string[];
     durationMs: number;
 }
 
@@ -95,14 +146,30 @@ export async function runProgram(options: RunOptions): Promise<ProgramResult> {
     const registrations: Registration[] = [];
     const registeredOutputs: Record<string, Record<string, unknown>> = {};
     const logs: { severity: number; message: string }[] = [];
+    const probedFeatures: string[] = [];
     let rootResource = "";
 
     const server = new grpc.Server();
     server.addService(resrpc.ResourceMonitorService, {
+        getDeploymentInfo: ((_call, callback) => {
+            const info = new resproto.DeploymentInfo();
+            info.setProject(project);
+            info.setStack(options.stack);
+            info.setOrganization("organization");
+            Object.entries(options.config).forEach(([key, value]) => info.getConfigMap().set(key, value));
+            info.setConfigsecretkeysList(options.secretKeys ?? []);
+            info.setDryrun(false);
+            info.setParallel(16);
+            info.setSupportedfeaturesList(currentMonitorFeatures);
+            callback(null, info);
+        }) as Unary<emptyproto.Empty, resproto.DeploymentInfo>,
         supportsFeature: ((call, callback) => {
+            // Kept for old SDKs (the consumer matrix's oldest); a current SDK never asks.
+            probedFeatures.push(call.request.getId());
             const response = new resproto.SupportsFeatureResponse();
-            // The engine marks secrets only when the program can send them; say it can.
-            response.setHassupport(call.request.getId() === "secrets");
+            // The engine marks secrets only when the program can send them; say it can. The stacks'
+            // bucket guards use deletedWith, which the SDK refuses to send to an engine without it.
+            response.setHassupport(["secrets", "deletedWith"].includes(call.request.getId()));
             callback(null, response);
         }) as Unary<resproto.SupportsFeatureRequest, resproto.SupportsFeatureResponse>,
         registerResource: ((call, callback) => {
@@ -115,7 +182,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramResult> {
             }
         }) as Unary<resproto.RegisterResourceRequest, resproto.RegisterResourceResponse>,
         registerResourceOutputs: ((call, callback) => {
-            registeredOutputs[call.request.getUrn()] = (call.request.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+            registeredOutputs[call.request.getUrn()] = decodeOutputValues(call.request.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
             callback(null, new emptyproto.Empty());
         }) as Unary<resproto.RegisterResourceOutputsRequest, emptyproto.Empty>,
         signalAndWaitForShutdown: ((_call, callback) => callback(null, new emptyproto.Empty())) as Unary<unknown, emptyproto.Empty>,
@@ -125,7 +192,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramResult> {
         const type: string = request.getType();
         const name: string = request.getName();
         const urn = `urn:pulumi:${options.stack}::${project}::${type}::${name}`;
-        const inputs = (request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        const inputs = decodeOutputValues(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
         registrations.push({
             type,
             name,
@@ -136,6 +203,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramResult> {
             dependencies: request.getDependenciesList(),
             propertyDependencies: propertyDependenciesOf(request),
             protect: request.getProtect() === true,
+            deletedWith: request.getDeletedwith(),
             additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
         });
         const response = new resproto.RegisterResourceResponse();
@@ -196,7 +264,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramResult> {
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
         const exitCode = await new Promise<number | null>((resolve) => child.on("close", resolve));
-        return { exitCode, stdout, stderr, registrations, registeredOutputs, logs, durationMs: Date.now() - started };
+        return { exitCode, stdout, stderr, registrations, registeredOutputs, logs, probedFeatures, durationMs: Date.now() - started };
     } finally {
         server.forceShutdown();
     }

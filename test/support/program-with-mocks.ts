@@ -26,6 +26,10 @@ export interface Registered {
     name: string;
     inputs: Record<string, unknown>;
     protect: boolean;
+    /** The name of the resource given as `deletedWith`, if any. */
+    deletedWith?: string;
+    /** The names of the resources given as `dependsOn`. */
+    dependsOn: string[];
 }
 
 export interface ProgramRun {
@@ -47,7 +51,7 @@ export function stackConfig(stack: string): Record<string, string> {
 /** Runs index.ts, loaded afresh (it runs on import), against the shared SDK reset by setMocks. */
 export async function runProgram(stack: string, config: Record<string, string | undefined>): Promise<ProgramRun> {
     const registered: Registered[] = [];
-    const resourceObjects: { registration: Registered; resource: pulumiType.Resource }[] = [];
+    const resourceObjects: { type: string; name: string; resource: pulumiType.Resource; opts: pulumiType.ResourceOptions }[] = [];
     let program: Record<string, unknown> = {};
     let error: Error | undefined;
     await jest.isolateModulesAsync(async () => {
@@ -59,7 +63,7 @@ export async function runProgram(stack: string, config: Record<string, string | 
             {
                 newResource: (args) => {
                     if (args.type !== "pulumi:pulumi:Stack") {
-                        registered.push({ type: args.type, name: args.name, inputs: args.inputs, protect: false });
+                        registered.push({ type: args.type, name: args.name, inputs: args.inputs, protect: false, dependsOn: [] });
                     }
                     return { id: mockId(args.type, args.name, args.inputs), state: { ...args.inputs, ...mockOutputs(args.type, args.name) } };
                 },
@@ -74,7 +78,7 @@ export async function runProgram(stack: string, config: Record<string, string | 
         // As Pulumi's language host does: the program runs inside the root stack resource.
         await pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation((args) => {
-                resourceObjects.push({ registration: { type: args.type, name: args.name, inputs: {}, protect: false }, resource: args.resource });
+                resourceObjects.push({ type: args.type, name: args.name, resource: args.resource, opts: args.opts });
                 return undefined;
             });
             try {
@@ -89,10 +93,16 @@ export async function runProgram(stack: string, config: Record<string, string | 
     for (const [name, value] of Object.entries(program)) {
         outputs[name] = await new Promise((resolve) => (value as pulumiType.Output<unknown>).apply(resolve));
     }
-    for (const { registration, resource } of resourceObjects) {
-        const match = registered.find((r) => r.type === registration.type && r.name === registration.name);
+    const nameOf = (resource: pulumiType.Resource) => resourceObjects.find((r) => r.resource === resource)?.name ?? "(not registered)";
+    for (const { type, name, resource, opts } of resourceObjects) {
+        const match = registered.find((r) => r.type === type && r.name === name);
         if (match) {
             match.protect = (resource as unknown as { __protect?: boolean }).__protect === true;
+            match.deletedWith = opts.deletedWith === undefined ? undefined : nameOf(opts.deletedWith);
+            const dependsOn = opts.dependsOn;
+            match.dependsOn = (Array.isArray(dependsOn) ? dependsOn : dependsOn === undefined ? [] : [dependsOn]).map((d) =>
+                nameOf(d as pulumiType.Resource),
+            );
         }
     }
     return { resources: registered, outputs, error };
