@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "coverage/", ".pulumi/", "providers/dist/", "reports/", ".stryker-tmp/"] },
+    { ignores: ["node_modules/", ".toolchain/", "bin/", "coverage/", ".pulumi/", "providers/dist/", "reports/", ".stryker-tmp/"] },
     eslint.configs.recommended,
     ...tseslint.configs.recommended,
     {

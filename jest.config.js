@@ -1,17 +1,12 @@
 // `npm test`: the fast suites, run on every change. The slower end-to-end suites (package installs,
-// whole-program runs under Pulumi's language host, the local try-out, stacks written by earlier
-// releases) are `npm run test:integration`, and the full-count reliability suites
-// `npm run test:reliability`, and the suites under the real Pulumi CLI `npm run test:cli`; CI runs all four.
+// whole-program runs under Pulumi's language host, `npm run local` started and stopped) are
+// `npm run test:integration`, the full-count reliability suites `npm run test:reliability`, and
+// the suites under the real Pulumi CLI (the quick starts, the lifecycle, stacks written by earlier
+// releases, the environment stacks, the policy pack) `npm run test:cli`; CI runs all four.
 // Type-checking is `npm run typecheck` (tsc); jest transpiles only (tsconfig isolatedModules), which keeps a run fast.
 
 /** Suites of `npm run test:integration` (jest.integration.config.js), left out of `npm test`. */
-const integrationSuites = [
-    "<rootDir>/test/consumer-package.test.ts",
-    "<rootDir>/test/program-load.test.ts",
-    "<rootDir>/test/local-example.test.ts",
-    "<rootDir>/test/local-command.test.ts",
-    "<rootDir>/test/old-state.test.ts",
-];
+const integrationSuites = ["<rootDir>/test/consumer-package.test.ts", "<rootDir>/test/program-load.test.ts", "<rootDir>/test/local-command.test.ts"];
 
 /** @type {import('jest').Config} */
 module.exports = {

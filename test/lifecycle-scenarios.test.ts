@@ -190,8 +190,8 @@ describe("lifecycle through the dynamic-provider host", () => {
 
     it("another version's provider text in state shows no changes, and still deletes", async () => {
         const { inputs, state } = deployed("other-version");
-        // State written by another version: a different __provider text (the integration suite
-        // test/old-state.test.ts runs the texts earlier releases wrote).
+        // State written by another version: a different __provider text (test/cli/lifecycle.test.ts
+        // runs the texts earlier releases wrote, under the real CLI).
         const olderState: StackState = new Map(
             [...state].map(([name, r]) => [
                 name,

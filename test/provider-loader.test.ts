@@ -1,6 +1,6 @@
 // The provider text every resource stores (providers/provider-loader.ts), through Pulumi's real
 // dynamic-provider host: it runs the installed package by name, from wherever the host starts.
-// Stacks written by earlier texts: test/old-state.test.ts (integration).
+// Stacks written by earlier texts: test/cli/lifecycle.test.ts (under the real CLI).
 
 import { archiveUploadTargetProviderText } from "../providers/provider-loader";
 import * as fs from "fs";

@@ -6,14 +6,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { describe as describeRun, PulumiSandbox, pulumiToolchainBin } from "../support/pulumi-cli";
 
-const program = path.join(__dirname, "programs", "host-contract");
 const token = "host-contract-token-Jq4vX9";
 
 describe("the pinned toolchain", () => {
     let sandbox: PulumiSandbox;
+    let program: string;
 
     beforeAll(() => {
         sandbox = new PulumiSandbox({ passphrase: "toolchain-test" });
+        const copy = sandbox.copy(["tsconfig.json", "test/cli/programs/host-contract"]);
+        program = path.join(copy, "test", "cli", "programs", "host-contract");
     });
     afterAll(() => sandbox.dispose());
 

@@ -58,11 +58,12 @@ runCommand(async () => {
     ].filter((line) => line !== undefined);
     const commands = [
         `cd ${exampleDir}`,
-        "export PULUMI_CONFIG_PASSPHRASE=local-try-out   # encrypts this stack's secrets in ~/.pulumi",
+        "export PULUMI_CONFIG_PASSPHRASE=local-try-out   # encrypts the stack's secrets",
         "pulumi stack select local --create",
         `pulumi config set --secret opentok:apiSecret ${project.apiSecret}`,
         `pulumi config set --secret s3SecretKey ${localServers.s3SecretKey}`,
         ...overrides,
+        "pulumi preview                           # the plan; sends nothing",
         "pulumi up                                # preflight upload to the local S3, then PUT",
         "pulumi config set sse none && pulumi up  # an update: one more preflight and PUT",
         `curl ${emulator.url}/v2/project/${project.apiKey}/archive/storage   # emulator-only: what is set`,

@@ -56,7 +56,12 @@ export interface StoredTarget {
 }
 
 export type Fault =
-    { kind: "status"; status: number; retryAfter?: string; body?: string } | { kind: "drop" } | { kind: "delay"; ms: number } | { kind: "malformed" };
+    | { kind: "status"; status: number; retryAfter?: string; body?: string }
+    | { kind: "drop" }
+    | { kind: "delay"; ms: number }
+    /** Holds the request until `until` settles (e.g. while a test kills the client), then answers it. */
+    | { kind: "hold"; until: Promise<void> }
+    | { kind: "malformed" };
 
 /** Fault kinds drawn at random by `setFaultRates`. */
 export type RandomFaultKind = "429" | "429-retry-after" | "500" | "502" | "503" | "slow" | "drop" | "malformed";
@@ -244,14 +249,20 @@ export class OpenTokEmulator {
                     return;
                 }
                 case "delay":
-                    // Until the time is up, or until the client gives up waiting, whichever is first.
-                    await new Promise<void>((resolve) => {
-                        const timer = setTimeout(resolve, fault.ms);
-                        res.once("close", () => {
-                            clearTimeout(timer);
-                            resolve();
+                case "hold":
+                    if (fault.kind === "hold") {
+                        // Until the test releases it, however long the client waits.
+                        await fault.until;
+                    } else {
+                        // Until the time is up, or until the client gives up waiting, whichever is first.
+                        await new Promise<void>((resolve) => {
+                            const timer = setTimeout(resolve, fault.ms);
+                            res.once("close", () => {
+                                clearTimeout(timer);
+                                resolve();
+                            });
                         });
-                    });
+                    }
                     if (req.socket.destroyed) {
                         // The client gave up; like a real server, the request is still applied.
                         record.clientGaveUp = true;

@@ -53,6 +53,7 @@ export class PulumiSandbox {
     readonly home: string;
     readonly pulumiHome: string;
     readonly env: NodeJS.ProcessEnv;
+    private readonly copies: string[] = [];
 
     constructor(options: { passphrase: string; env?: NodeJS.ProcessEnv }) {
         this.home = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-cli-"));
@@ -93,8 +94,17 @@ export class PulumiSandbox {
         return listFiles(this.home).filter((file) => file.startsWith(".pulumi" + path.sep));
     }
 
+    /** `scratchCopy(files)`, removed with the sandbox. */
+    copy(files: string[]): string {
+        const root = scratchCopy(files);
+        this.copies.push(root);
+        return root;
+    }
+
     dispose(): void {
-        fs.rmSync(this.home, { recursive: true, force: true });
+        for (const dir of [this.home, ...this.copies]) {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     }
 }
 
@@ -130,6 +140,33 @@ export function runPulumi(args: string[], options: RunPulumiOptions): Promise<Pu
 
 export function describe(result: PulumiResult): string {
     return `${result.command} exited ${result.code ?? result.signal}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
+
+/**
+ * A copy of the files under `paths` that git tracks or would track (relative to the project root) at the same relative
+ * places in a new directory inside the checkout, `.toolchain/scratch/` (gitignored), so that a
+ * program's packages resolve from the project's node_modules while the stack files `pulumi`
+ * writes beside Pulumi.yaml stay out of the tree. Ignored files (the stack file of one's own
+ * try-out, node_modules) are not copied. Returns the copy's root.
+ */
+export function scratchCopy(paths: string[]): string {
+    const parent = path.join(projectRoot, ".toolchain", "scratch");
+    fs.mkdirSync(parent, { recursive: true });
+    const root = fs.mkdtempSync(path.join(parent, "run-"));
+    const tracked = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ...paths], {
+        cwd: projectRoot,
+        encoding: "utf8",
+    })
+        .split("\0")
+        .filter(Boolean);
+    if (tracked.length === 0) {
+        throw new Error(`no tracked file under ${paths.join(", ")}`);
+    }
+    for (const file of tracked) {
+        fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        fs.copyFileSync(path.join(projectRoot, file), path.join(root, file));
+    }
+    return root;
 }
 
 function listFiles(dir: string, base = dir): string[] {
