@@ -241,6 +241,8 @@ describe("README: Try it locally, run by pulumi", () => {
 describe("README: Set up and deploy, run by pulumi without the AWS provider plugin", () => {
     const [block] = readmeShellBlocks("Set up and deploy");
     const apiSecret = "<your project API secret>";
+    /** What a user types in place of the placeholder (the program refuses the placeholder itself). */
+    const typedSecret = "f3c1b2a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3";
     let sandbox: PulumiSandbox;
     let cwd: string;
 
@@ -261,7 +263,8 @@ describe("README: Set up and deploy, run by pulumi without the AWS provider plug
         // `npm ci` is the project's own set-up, done before any test runs.
         const results: PulumiResult[] = [];
         for (const command of block!.slice(1)) {
-            results.push(await sandbox.run(asTyped(command.slice(1)), { cwd }));
+            const typed = command.map((arg) => (arg === apiSecret ? typedSecret : arg));
+            results.push(await sandbox.run(asTyped(typed.slice(1)), { cwd }));
         }
         const up = results.pop()!;
         for (const result of results) {
@@ -274,12 +277,13 @@ describe("README: Set up and deploy, run by pulumi without the AWS provider plug
         const stackFile = fs.readFileSync(path.join(cwd, "stacks", "Pulumi.dev.yaml"), "utf8");
         expect(stackFile).toContain('opentok:apiKey: "12345678"');
         expect(stackFile).toMatch(/opentok:apiSecret:\n\s+secure: \S+/);
+        expect(stackFile).not.toContain(typedSecret);
         // Nothing was created, nothing was downloaded, no file holds the secret.
         const exported = JSON.parse((await sandbox.ok(["stack", "export", "--stack", "dev"], { cwd })).stdout);
         expect(exported.deployment.resources ?? []).toEqual([]);
         expect(fs.existsSync(path.join(sandbox.pulumiHome, "plugins"))).toBe(false);
         for (const file of sandbox.backendFiles()) {
-            expect({ file, plaintextSecret: fs.readFileSync(path.join(sandbox.home, file), "utf8").includes(apiSecret) }).toEqual({
+            expect({ file, plaintextSecret: fs.readFileSync(path.join(sandbox.home, file), "utf8").includes(typedSecret) }).toEqual({
                 file,
                 plaintextSecret: false,
             });
