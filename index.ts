@@ -2,7 +2,7 @@
 // the component's outputs.
 
 import * as pulumi from "@pulumi/pulumi";
-import { ArchiveStorage } from "./stacks/archive-storage";
+import { ArchiveStorage } from "@opentok-archive-storage/archive-upload-target/aws";
 import { readStackSettings } from "./stacks/config";
 
 // `protect` is the component's own argument: it protects the archives and what guards them, not

@@ -2,7 +2,7 @@
 // resources, and plain values it branches on are refused before anything is registered.
 
 import * as pulumi from "@pulumi/pulumi";
-import { ArchiveStorage, ArchiveStorageArgs } from "../stacks/archive-storage";
+import { ArchiveStorage, ArchiveStorageArgs } from "@opentok-archive-storage/archive-upload-target/aws";
 
 interface Registered {
     type: string;

@@ -2,9 +2,14 @@
 // public (optionally with server access logs in a bucket of their own), an IAM user that can do
 // exactly what OpenTok needs, and the project's upload target pointing at both.
 
-import * as aws from "./aws";
+// The AWS services used, each imported by itself: the index of `@pulumi/aws` loads the modules of
+// every AWS service, which cost more than the rest of a program's start together
+// (`npm run bench`, "program start").
+import * as iam from "@pulumi/aws/iam";
+import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
-import { ArchiveUploadTarget, fallbackModes, FallbackMode, sseModes, SseMode } from "@opentok-archive-storage/archive-upload-target";
+import { ArchiveUploadTarget } from "./archive-upload-target";
+import { fallbackModes, FallbackMode, sseModes, SseMode } from "./inputs";
 import { archiveLifecycleRules, logLifecycleRules, Transition, transitionProblems } from "./lifecycle";
 
 /** An OpenTok project: its API key and secret. */
@@ -109,13 +114,13 @@ const accessLogPrefix = "logs/";
 
 export class ArchiveStorage extends pulumi.ComponentResource {
     /** The versioned, SSE-S3 archive bucket. */
-    readonly bucket: aws.s3.Bucket;
+    readonly bucket: s3.Bucket;
     /** The bucket that receives the archive bucket's server access logs, when `accessLogs` is set. */
-    readonly logBucket?: aws.s3.Bucket;
+    readonly logBucket?: s3.Bucket;
     /** The IAM user OpenTok uploads as. */
-    readonly user: aws.iam.User;
+    readonly user: iam.User;
     /** The user's access key; its secret goes only to the target, as a secret. */
-    readonly accessKey: aws.iam.AccessKey;
+    readonly accessKey: iam.AccessKey;
     readonly target: ArchiveUploadTarget;
 
     readonly bucketName: pulumi.Output<string>;
@@ -141,7 +146,7 @@ export class ArchiveStorage extends pulumi.ComponentResource {
 
         // forceDestroy empties a versioned bucket too: every version and delete marker
         // (terraform-provider-aws, internal/service/s3 emptyBucket, which @pulumi/aws runs).
-        this.bucket = new aws.s3.Bucket(`${name}-archives`, { forceDestroy, tags }, kept);
+        this.bucket = new s3.Bucket(`${name}-archives`, { forceDestroy, tags }, kept);
         const bucketName = this.bucket.bucket;
         // A bucket's guards go with the bucket: S3 deletes a bucket's configuration with it. Deleted
         // first (they depend on it), they would leave a bucket that then fails to delete
@@ -150,18 +155,18 @@ export class ArchiveStorage extends pulumi.ComponentResource {
         // a failed destroy keeps every guard; a guard removed on its own is still deleted.
         const archiveGuard = { ...kept, deletedWith: this.bucket };
         const { encryption, publicAccessBlock, ownership } = lockDown(`${name}-archives`, bucketName, archiveGuard);
-        const bucketPolicy = new aws.s3.BucketPolicy(
+        const bucketPolicy = new s3.BucketPolicy(
             `${name}-archives-policy`,
             { bucket: bucketName, policy: pulumi.jsonStringify(policyDocument(baseStatements(this.bucket.arn))) },
             // S3 refuses a policy while the public access block is being written.
             { ...archiveGuard, dependsOn: [publicAccessBlock] },
         );
-        const versioning = new aws.s3.BucketVersioning(
+        const versioning = new s3.BucketVersioning(
             `${name}-archives-versioning`,
             { bucket: bucketName, versioningConfiguration: { status: "Enabled" } },
             archiveGuard,
         );
-        const lifecycle = new aws.s3.BucketLifecycleConfiguration(
+        const lifecycle = new s3.BucketLifecycleConfiguration(
             `${name}-archives-lifecycle`,
             {
                 bucket: bucketName,
@@ -177,15 +182,15 @@ export class ArchiveStorage extends pulumi.ComponentResource {
 
         // The user and its policy are kept too: no procedure replaces them, and without them OpenTok
         // cannot upload, which loses every archive of a stack whose fallback is "none".
-        this.user = new aws.iam.User(`${name}-opentok`, { path: "/opentok/", tags }, kept);
-        const uploadPolicy = new aws.iam.UserPolicy(
+        this.user = new iam.User(`${name}-opentok`, { path: "/opentok/", tags }, kept);
+        const uploadPolicy = new iam.UserPolicy(
             `${name}-opentok-upload`,
             { user: this.user.name, policy: uploadPolicyDocument(this.bucket.arn) },
             kept,
         );
         // The generation is in the name: a new name is a new key, created before the target moves
         // to it; the old name's key is deleted at the end of the deployment, after the move.
-        this.accessKey = new aws.iam.AccessKey(
+        this.accessKey = new iam.AccessKey(
             `${name}-opentok-key-${args.keyGeneration ?? defaultKeyGeneration}`,
             { user: this.user.name },
             replaceable,
@@ -207,26 +212,26 @@ export class ArchiveStorage extends pulumi.ComponentResource {
         ];
 
         if (args.accessLogs !== undefined) {
-            this.logBucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy, tags }, kept);
+            this.logBucket = new s3.Bucket(`${name}-access-logs`, { forceDestroy, tags }, kept);
             const logBucketName = this.logBucket.bucket;
             const logGuard = { ...kept, deletedWith: this.logBucket };
             const logLockDown = lockDown(`${name}-access-logs`, logBucketName, logGuard);
             // The account that owns the IAM user owns the buckets (one provider); its ARN carries the
             // account ID, which spares an sts:GetCallerIdentity call at every preview.
             const accountId = this.user.arn.apply(accountIdOf);
-            const logBucketPolicy = new aws.s3.BucketPolicy(
+            const logBucketPolicy = new s3.BucketPolicy(
                 `${name}-access-logs-policy`,
                 { bucket: logBucketName, policy: logBucketPolicyDocument(this.logBucket.arn, this.bucket.arn, accountId) },
                 { ...logGuard, dependsOn: [logLockDown.publicAccessBlock] },
             );
-            const logLifecycle = new aws.s3.BucketLifecycleConfiguration(
+            const logLifecycle = new s3.BucketLifecycleConfiguration(
                 `${name}-access-logs-lifecycle`,
                 { bucket: logBucketName, rules: logLifecycleRules(args.accessLogs.retentionDays ?? defaultAccessLogRetentionDays) },
                 logGuard,
             );
             // Part of the archive bucket's configuration: turning access logs off deletes it, a
             // destroy leaves it to go with the bucket.
-            const logging = new aws.s3.BucketLogging(
+            const logging = new s3.BucketLogging(
                 `${name}-archives-logging`,
                 {
                     bucket: bucketName,
@@ -318,7 +323,7 @@ function validateArgs(args: ArchiveStorageArgs) {
 
 /** Encrypted by default with SSE-S3, never public, ACLs disabled: what both buckets share. */
 function lockDown(name: string, bucket: pulumi.Output<string>, opts: pulumi.CustomResourceOptions) {
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+    const encryption = new s3.BucketServerSideEncryptionConfiguration(
         `${name}-encryption`,
         {
             bucket,
@@ -328,12 +333,12 @@ function lockDown(name: string, bucket: pulumi.Output<string>, opts: pulumi.Cust
         },
         opts,
     );
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+    const publicAccessBlock = new s3.BucketPublicAccessBlock(
         `${name}-public-access-block`,
         { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
         opts,
     );
-    const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
+    const ownership = new s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
     return { encryption, publicAccessBlock, ownership };
 }
 
