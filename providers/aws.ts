@@ -3,6 +3,13 @@
 // loads this file, so a program that only uses ArchiveUploadTarget needs no `@pulumi/aws`.
 
 export { ArchiveStorage } from "./archive-storage";
-export type { ArchiveStorageArgs, OpenTokProjectCredentials, VonageApplicationCredentials } from "./archive-storage";
+export type {
+    ArchiveProject,
+    ArchiveProjectUpload,
+    ArchiveStorageArgs,
+    ExistingBucket,
+    OpenTokProjectCredentials,
+    VonageApplicationCredentials,
+} from "./archive-storage";
 export { storageClasses, storageClassNames, transitionProblems } from "./lifecycle";
 export type { StorageClass, Transition } from "./lifecycle";

@@ -293,7 +293,7 @@ export const wrong: ArchiveUploadTargetArgs = { ...args, sse: "aws:kms" };
 
 describe(`the /aws entry, installed with npm beside the pinned @pulumi/pulumi (${sdk.pinned}) and @pulumi/aws`, () => {
     it(
-        "type-checks a TypeScript program using ArchiveStorage",
+        "type-checks a TypeScript program using ArchiveStorage: a named bucket, and two projects in an existing bucket",
         () => {
             const app = path.join(workDir, "npm-aws-app");
             const awsVersion = (require("../package.json") as { dependencies: Record<string, string> }).dependencies["@pulumi/aws"]!;
@@ -302,16 +302,25 @@ describe(`the /aws entry, installed with npm beside the pinned @pulumi/pulumi ($
             fs.writeFileSync(
                 path.join(app, "storage.ts"),
                 `import * as pulumi from "@pulumi/pulumi";
-import { ArchiveStorage, ArchiveStorageArgs, Transition } from "${packageName}/aws";
+import { ArchiveProject, ArchiveStorage, ArchiveStorageArgs, Transition } from "${packageName}/aws";
 const config = new pulumi.Config();
 const transitions: Transition[] = [{ storageClass: "GLACIER_IR", days: 90 }];
 const args: ArchiveStorageArgs = {
     opentok: { apiKey: config.require("apiKey"), apiSecret: config.requireSecret("apiSecret") },
     fallback: "none",
+    bucketName: "acme-archives",
     transitions,
 };
 export const storage = new ArchiveStorage("archives", args);
 export const bucketName: pulumi.Output<string> = storage.bucketName;
+const projects: ArchiveProject[] = [
+    { name: "tenant-a", opentok: { apiKey: "47000101", apiSecret: config.requireSecret("tenantA") } },
+    { name: "tenant-b", opentok: { applicationId: "6a7d8e1c", privateKey: config.requireSecret("tenantB") }, prefix: "47000102" },
+];
+export const shared = new ArchiveStorage("shared", { projects, existingBucket: { name: storage.bucketName, policy: true }, fallback: "none" });
+export const targetIds: pulumi.Output<string[]> = shared.targetIds;
+// @ts-expect-error an existing bucket's opt-ins are plain booleans
+export const wrongOptIn: ArchiveStorageArgs = { ...args, existingBucket: { name: "b", versioning: "yes" } };
 // @ts-expect-error fallback is required
 export const wrong: ArchiveStorageArgs = { opentok: args.opentok };
 `,
