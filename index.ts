@@ -2,7 +2,7 @@
 // the component's outputs.
 
 import * as pulumi from "@pulumi/pulumi";
-import { ArchiveStorage } from "./stacks/archive-storage";
+import { ArchiveStorage } from "@opentok-archive-storage/archive-upload-target/aws";
 import { readStackSettings } from "./stacks/config";
 
 // `protect` is the component's own argument: it protects the archives and what guards them, not
@@ -16,5 +16,8 @@ export const accessKeyId = storage.accessKeyId;
 export const sse = storage.sse;
 export const fallback = storage.fallback;
 export const targetId = storage.targetId;
-/** The access log bucket's name; absent from the stack's outputs when access logs are off. */
-export const logBucketName = storage.logBucketName;
+// The access log bucket's name, only in stacks with access logs: exported as undefined, it would
+// make Pulumi warn at every run of the others that the output will not show.
+if (storage.logBucketName !== undefined) {
+    exports.logBucketName = storage.logBucketName;
+}

@@ -7,8 +7,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { credentialFailures, CredentialInputs, fallbackModes, sseModes } from "@opentok-archive-storage/archive-upload-target";
-import type { ArchiveStorageArgs } from "./archive-storage";
-import { Transition, transitionProblems } from "./lifecycle";
+import { ArchiveStorageArgs, Transition, transitionProblems } from "@opentok-archive-storage/archive-upload-target/aws";
 
 /** The settings namespace of this project (its name in Pulumi.yaml). */
 export const projectNamespace = "opentok-archive-storage";

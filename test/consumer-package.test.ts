@@ -199,6 +199,11 @@ beforeAll(async () => {
             "dist/index.js",
             "dist/index.d.ts",
             "dist/archive-upload-target-provider.js",
+            "dist/aws.js",
+            "dist/aws.d.ts",
+            "dist/archive-storage.js",
+            "dist/archive-storage.d.ts",
+            "dist/lifecycle.js",
         ]),
     );
     expect(packed[0]!.files.filter((f) => f.path.endsWith(".ts") && !f.path.endsWith(".d.ts"))).toEqual([]);
@@ -221,6 +226,8 @@ describe.each([
         app = path.join(workDir, `npm-app-${sdkVersion}`);
         packageJson(app, { [packageName]: `file:${tarball}`, "@pulumi/pulumi": sdkVersion });
         run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], app);
+        // @pulumi/aws is an optional peer: a program using only ArchiveUploadTarget goes without it.
+        expect(fs.existsSync(path.join(app, "node_modules", "@pulumi", "aws"))).toBe(false);
         writeProgram(app);
         writeProgram(path.join(app, "infra"));
         writeInlineProgram(path.join(app, "inline.js"));
@@ -282,6 +289,49 @@ export const wrong: ArchiveUploadTargetArgs = { ...args, sse: "aws:kms" };
             fs.rmSync(elsewhere, { recursive: true, force: true });
         }
     });
+});
+
+describe(`the /aws entry, installed with npm beside the pinned @pulumi/pulumi (${sdk.pinned}) and @pulumi/aws`, () => {
+    it(
+        "type-checks a TypeScript program using ArchiveStorage: a named bucket, and two projects in an existing bucket",
+        () => {
+            const app = path.join(workDir, "npm-aws-app");
+            const awsVersion = (require("../package.json") as { dependencies: Record<string, string> }).dependencies["@pulumi/aws"]!;
+            packageJson(app, { [packageName]: `file:${tarball}`, "@pulumi/pulumi": sdk.pinned, "@pulumi/aws": awsVersion });
+            run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], app);
+            fs.writeFileSync(
+                path.join(app, "storage.ts"),
+                `import * as pulumi from "@pulumi/pulumi";
+import { ArchiveProject, ArchiveStorage, ArchiveStorageArgs, Transition } from "${packageName}/aws";
+const config = new pulumi.Config();
+const transitions: Transition[] = [{ storageClass: "GLACIER_IR", days: 90 }];
+const args: ArchiveStorageArgs = {
+    opentok: { apiKey: config.require("apiKey"), apiSecret: config.requireSecret("apiSecret") },
+    fallback: "none",
+    bucketName: "acme-archives",
+    transitions,
+};
+export const storage = new ArchiveStorage("archives", args);
+export const bucketName: pulumi.Output<string> = storage.bucketName;
+const projects: ArchiveProject[] = [
+    { name: "tenant-a", opentok: { apiKey: "47000101", apiSecret: config.requireSecret("tenantA") } },
+    { name: "tenant-b", opentok: { applicationId: "6a7d8e1c", privateKey: config.requireSecret("tenantB") }, prefix: "47000102" },
+];
+export const shared = new ArchiveStorage("shared", { projects, existingBucket: { name: storage.bucketName, policy: true }, fallback: "none" });
+export const targetIds: pulumi.Output<string[]> = shared.targetIds;
+// @ts-expect-error an existing bucket's opt-ins are plain booleans
+export const wrongOptIn: ArchiveStorageArgs = { ...args, existingBucket: { name: "b", versioning: "yes" } };
+// @ts-expect-error fallback is required
+export const wrong: ArchiveStorageArgs = { opentok: args.opentok };
+`,
+            );
+            const tsc = path.join(projectRoot, "node_modules", "typescript", "bin", "tsc");
+            const options = ["--noEmit", "--strict", "--module", "node16", "--moduleResolution", "node16", "--skipLibCheck"];
+            const typeRoots = ["--typeRoots", path.join(projectRoot, "node_modules", "@types"), "--types", "node"];
+            expect(() => run(process.execPath, [tsc, ...options, ...typeRoots, "storage.ts"], app)).not.toThrow();
+        },
+        installTimeout,
+    );
 });
 
 describe(`installed with pnpm 12.4.2 beside the pinned @pulumi/pulumi (${sdk.pinned})`, () => {

@@ -1,9 +1,8 @@
-// S3's rules for storage-class transitions, as stacks/lifecycle.ts checks them, and the component
+// S3's rules for storage-class transitions, as providers/lifecycle.ts checks them, and the component
 // refusing a bad list before it registers anything.
 
 import * as pulumi from "@pulumi/pulumi";
-import { ArchiveStorage } from "../stacks/archive-storage";
-import { storageClasses, Transition, transitionProblems } from "../stacks/lifecycle";
+import { ArchiveStorage, storageClasses, Transition, transitionProblems } from "@opentok-archive-storage/archive-upload-target/aws";
 
 const t = (storageClass: string, days: number) => ({ storageClass, days }) as Transition;
 

@@ -18,8 +18,10 @@ const sharedPulumi: typeof pulumiType = require("@pulumi/pulumi");
 // whose namespaces hold the classes themselves, loaded here once.
 const awsPackage = require("@pulumi/aws");
 const sharedAws = { ...awsPackage, s3: { ...awsPackage.s3 }, iam: { ...awsPackage.iam } };
-// The provider package keeps no state between resources: one load for all runs as well.
+// The provider package keeps no state between resources: one load for all runs as well, both
+// entry points (the `/aws` one loads @pulumi/aws/s3 and /iam, shared with it).
 const sharedTarget: unknown = require("@opentok-archive-storage/archive-upload-target");
+const sharedStorage: unknown = require("@opentok-archive-storage/archive-upload-target/aws");
 
 export interface Registered {
     type: string;
@@ -58,6 +60,7 @@ export async function runProgram(stack: string, config: Record<string, string | 
         jest.doMock("@pulumi/pulumi", () => sharedPulumi);
         jest.doMock("@pulumi/aws", () => sharedAws);
         jest.doMock("@opentok-archive-storage/archive-upload-target", () => sharedTarget);
+        jest.doMock("@opentok-archive-storage/archive-upload-target/aws", () => sharedStorage);
         const pulumi = sharedPulumi;
         await pulumi.runtime.setMocks(
             {

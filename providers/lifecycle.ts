@@ -57,8 +57,8 @@ export const storageClassNames = Object.keys(storageClasses) as StorageClass[];
 
 /** Move archives to `storageClass` this many days after upload. */
 export interface Transition {
-    storageClass: StorageClass;
-    days: number;
+    readonly storageClass: StorageClass;
+    readonly days: number;
 }
 
 /** Days an object must stay in STANDARD_IA or ONEZONE_IA before a lifecycle rule moves it on (user guide, as above). */
