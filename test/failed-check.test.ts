@@ -3,66 +3,16 @@
 // and the CLI masks only values equal to a config secret. The secrets here come from anywhere
 // but config (a StackReference, a file, another resource's output), so nothing would mask them.
 // Each case runs directly and through Pulumi's provider host (what check returns over gRPC); the
-// table is meant to be mirrored by a test of what `pulumi preview` prints.
+// same table runs under the real CLI in test/cli/failed-check.test.ts.
 
-import { generateKeyPairSync } from "crypto";
 import type { TargetInputs } from "../providers/inputs";
 import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { CheckResponse, ProviderHost } from "./harness/provider-host";
-import { apiSecret, fastRetryEnvironment, secretKey, useEmulator, validInputs, validVonageInputs } from "./support/fixtures";
+import { cardNumber, failedCheckCases, FailedCheckCase } from "./support/failed-check-cases";
+import { fastRetryEnvironment, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
 const emulator = useEmulator();
-
-const ecKey = generateKeyPairSync("ec", {
-    namedCurve: "P-256",
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    publicKeyEncoding: { type: "spki", format: "pem" },
-}).privateKey;
-const ecKeyBody = ecKey
-    .split("\n")
-    .filter((line) => line !== "" && !line.startsWith("-----"))
-    .join("");
-const cardNumber = 4111111111111111;
-
-interface Case {
-    /** The failing property the engine would print. */
-    property: string;
-    inputs: () => Record<string, unknown>;
-    /** Texts that must not appear in anything the engine prints. */
-    secrets: string[];
-}
-
-const cases: [string, Case][] = [
-    [
-        "an EC private key given as privateKey (unusable: RS256 needs RSA)",
-        {
-            property: "privateKey",
-            inputs: () => ({ ...validVonageInputs(emulator), privateKey: ecKey }),
-            secrets: [ecKeyBody, ...ecKeyBody.match(/.{16}/g)!],
-        },
-    ],
-    [
-        "an apiSecret with a trailing newline",
-        { property: "apiSecret", inputs: () => ({ ...validInputs(emulator), apiSecret: `${apiSecret}\n` }), secrets: [apiSecret] },
-    ],
-    ["secretKey pasted into bucket", { property: "bucket", inputs: () => ({ ...validInputs(emulator), bucket: secretKey }), secrets: [secretKey] }],
-    [
-        "a secret given as a number",
-        { property: "secretKey", inputs: () => ({ ...validInputs(emulator), secretKey: cardNumber }), secrets: [String(cardNumber)] },
-    ],
-    [
-        "the same number in a secret and in bucket",
-        {
-            property: "bucket",
-            inputs: () => ({ ...validInputs(emulator), apiSecret: cardNumber, bucket: cardNumber }),
-            secrets: [String(cardNumber)],
-        },
-    ],
-    [
-        "a secret with white space around it, pasted into apiKey",
-        { property: "apiKey", inputs: () => ({ ...validInputs(emulator), apiSecret: ` ${apiSecret}\n`, apiKey: apiSecret }), secrets: [apiSecret] },
-    ],
-];
+const cases = failedCheckCases(emulator);
 
 /** The lines the engine prints for a failed check (pulumi/pulumi step_generator.go, issueCheckFailures). */
 function enginePrints(check: CheckResponse): string {
@@ -73,7 +23,7 @@ function enginePrints(check: CheckResponse): string {
         .join("\n");
 }
 
-function expectNothingSecret(check: CheckResponse, { property, secrets }: Case): void {
+function expectNothingSecret(check: CheckResponse, { property, secrets }: FailedCheckCase): void {
     expect(check.failures.map((f) => f.property)).toContain(property);
     const printed = enginePrints(check);
     for (const secret of secrets) {
