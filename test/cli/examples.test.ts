@@ -2,8 +2,8 @@
 // own, its package.json installed by npm (the package from the tarball `npm pack` writes, the rest
 // from the registry's cache), type-checked with its own tsconfig.json, and examples/local run by
 // the real Pulumi CLI against the emulator and the local S3, asserted on what they received.
-// examples/aws is type-checked only: `pulumi preview` of it would need the AWS provider plugin,
-// which is not on this machine.
+// examples/aws is type-checked and previewed: the AWS provider plugin is not on this machine, so
+// the engine attaches to the stand-in of aws-stand-in.ts instead (PULUMI_DEBUG_PROVIDERS).
 
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -13,6 +13,7 @@ import { localServers } from "../../examples/local/local-servers";
 import { LocalS3 } from "../emulator/local-s3";
 import { OpenTokEmulator } from "../emulator/opentok-emulator";
 import { projectRoot, PulumiSandbox } from "../support/pulumi-cli";
+import { AwsStandIn } from "./aws-stand-in";
 
 const packageName = "@opentok-archive-storage/archive-upload-target";
 const installTimeout = 600_000;
@@ -95,6 +96,36 @@ describe("examples/aws copied out of the repository", () => {
     it("type-checks with its own tsconfig.json", () => {
         typeCheck(dir);
     });
+
+    it("previews under pulumi with the stand-in AWS provider: per project a user, key and policy, nothing created", async () => {
+        const aws = new AwsStandIn();
+        const port = await aws.start();
+        const sandbox = new PulumiSandbox({ passphrase: "examples-aws-copied-out", env: { PULUMI_DEBUG_PROVIDERS: `aws:${port}`, NO_COLOR: "1" } });
+        try {
+            const pulumi = (...args: string[]) => sandbox.ok(args, { cwd: dir });
+            await pulumi("stack", "init", "copied");
+            await pulumi("config", "set", "aws:region", "eu-west-1");
+            await pulumi("config", "set", "bucket", "acme-video-archives");
+            await pulumi("config", "set", "euApiKey", "47000101");
+            await pulumi("config", "set", "--secret", "euApiSecret", "examples-eu-secret-Q8v2");
+            await pulumi("config", "set", "usApiKey", "47000102");
+            await pulumi("config", "set", "--secret", "usApiSecret", "examples-us-secret-K3n7");
+            const preview = await pulumi("preview");
+            expect(preview.stdout).not.toMatch(/examples-(eu|us)-secret/);
+            const checked = aws.callsOf("Check");
+            for (const project of ["eu", "us"]) {
+                expect(checked.filter((c) => c.includes(project)).length).toBeGreaterThanOrEqual(3);
+            }
+            // The bucket exists already: the component declares none.
+            expect(checked.filter((c) => c.startsWith("Bucket "))).toEqual([]);
+            expect(aws.calls.filter((c) => !c.preview && !["Check", "Diff", "Read"].includes(c.method))).toEqual([]);
+            expect(aws.resources.size).toBe(0);
+            console.log(`examples/aws copied out, previewed: ${checked.length} Check calls to the stand-in AWS, nothing created`);
+        } finally {
+            await aws.stop();
+            sandbox.dispose();
+        }
+    });
 });
 
 describe("examples/local copied out of the repository", () => {
@@ -169,6 +200,8 @@ describe("examples/local copied out of the repository", () => {
         expect(since()).toEqual({ opentok: [`DELETE ${targetPath} 204`], s3: [] });
         expect(emulator.targets.has(localServers.apiKey)).toBe(false);
 
-        console.log(`examples/local copied out: preview 0 requests; up ${created.s3.length} to S3 (preflight) and 1 PUT; destroy 1 DELETE`);
+        console.log(
+            `examples/local copied out: preview 0 requests; up ${created.s3.length} to S3 (preflight: ${created.s3.join("; ")}) and 1 PUT; destroy 1 DELETE`,
+        );
     });
 });
