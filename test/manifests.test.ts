@@ -37,6 +37,7 @@ const otherManifests = [
     "providers/package.json",
     "policy/package.json",
     "examples/local/package.json",
+    "examples/aws/package.json",
     "bench/floor/package.json",
     "bench/floor-dynamic/package.json",
 ];

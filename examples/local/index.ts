@@ -2,7 +2,6 @@
 // preflight upload going to a local S3, both started by `npm run local`. No cloud account needed.
 
 import * as pulumi from "@pulumi/pulumi";
-// The one place the example names the provider's code (to become the package import).
 import { ArchiveUploadTarget, type SseMode, sseModes } from "@opentok-archive-storage/archive-upload-target";
 import { localServers } from "./local-servers";
 
