@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as jwt from "jsonwebtoken";
 import * as os from "os";
 import * as path from "path";
-import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers";
+import { lazyArchiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { archiveUploadTargetProvider as implementation } from "../providers/archive-upload-target-provider";
 import { OpenTokEmulator } from "../test/emulator/opentok-emulator";
 import { destroy, preview, Program, up } from "../test/harness/engine-driver";

@@ -5,7 +5,7 @@
 import { generateKeyPairSync, randomUUID } from "crypto";
 import * as http from "http";
 import type { TargetInputs } from "../providers/inputs";
-import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
+import { lazyArchiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { putArchiveStorage, RetryPolicy } from "../providers/client";
 import { ProviderHost } from "./harness/provider-host";
 import { Received, ScriptedApi } from "./support/scripted-api";
