@@ -80,7 +80,7 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const resolved: Resolved = {};
     // Values quoted in a reason are redacted before they are cut: a secret across the cut
-    // would otherwise be shown in part (issue 14).
+    // would otherwise be shown in part.
     const secrets = secretValuesOf(news);
 
     for (const name of Object.keys(news)) {
@@ -272,7 +272,7 @@ function wrongTypeMessage(resolved: Resolved): string {
 
 /**
  * Without its undefined values: Pulumi's provider host cannot serialize them, and a check that
- * returns one fails whole, hiding its failures ("Unexpected struct type", issue 14).
+ * returns one fails whole, hiding its failures ("Unexpected struct type").
  */
 function definedOnly(resolved: Resolved): Resolved {
     const defined: Resolved = {};
