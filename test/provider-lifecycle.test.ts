@@ -1,4 +1,4 @@
-// archiveUploadTargetProvider called directly, for what the provider host cannot show: the exact
+// The provider called directly, for what the provider host cannot show: the exact
 // request on the wire, the defaults, and what each method does with inputs the engine would never
 // pass. Each lifecycle path (update, delete, 404, rename, refresh, failed update) is pinned once,
 // through Pulumi's provider host, in lifecycle-scenarios.test.ts.
