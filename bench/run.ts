@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as jwt from "jsonwebtoken";
 import * as os from "os";
 import * as path from "path";
-import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers";
+import { lazyArchiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { archiveUploadTargetProvider as implementation } from "../providers/archive-upload-target-provider";
 import { OpenTokEmulator } from "../test/emulator/opentok-emulator";
 import { destroy, preview, Program, up } from "../test/harness/engine-driver";
@@ -227,7 +227,7 @@ async function benchOperations(emulator: OpenTokEmulator, providerText: string) 
     });
     rows.push({
         group: "provider operation",
-        measure: "before: update through the host, checkout loader (d625603)",
+        measure: "before: update through the host, checkout loader of an earlier release",
         value: loaderHostUpdate,
         unit: "ms",
         floor: hostFloor,
@@ -237,7 +237,7 @@ async function benchOperations(emulator: OpenTokEmulator, providerText: string) 
 
 /**
  * What loading the provider adds to a deployment: a new provider host answering its first Check,
- * against a trivial dynamic provider in the same host; the checkout loader of d625603 (bundle
+ * against a trivial dynamic provider in the same host; the checkout loader of an earlier release (bundle
  * cached) for comparison.
  */
 async function benchFirstCheck(emulator: OpenTokEmulator, providerText: string) {
@@ -279,7 +279,7 @@ async function benchFirstCheck(emulator: OpenTokEmulator, providerText: string) 
     });
     rows.push({
         group: "provider host start",
-        measure: "before: new host, first Check, checkout loader (d625603), bundle cached",
+        measure: "before: new host, first Check, checkout loader of an earlier release, bundle cached",
         value: ofLoader,
         unit: "ms",
         floor,

@@ -51,7 +51,7 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
     async create(raw) {
         const inputs = validated(raw);
         await verifyBeforeSetting(inputs);
-        await putArchiveStorage(credentialsOf(inputs), targetBody(inputs), requestOptions(inputs));
+        await putArchiveStorage(apiCredentialsOf(inputs), targetBody(inputs), requestOptions(inputs));
         projectsSetInThisProcess().add(projectIdOf(inputs));
         return { id: projectIdOf(inputs), outs: inputs };
     },
@@ -63,7 +63,7 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
         const targetChanged = propertyNames.some((name) => properties[name].change !== "state" && old[name] !== inputs[name]);
         if (targetChanged) {
             await verifyBeforeSetting(inputs);
-            await putArchiveStorage(credentialsOf(inputs), targetBody(inputs), requestOptions(inputs, old));
+            await putArchiveStorage(apiCredentialsOf(inputs), targetBody(inputs), requestOptions(inputs, old));
             projectsSetInThisProcess().add(projectIdOf(inputs));
         }
         return { outs: inputs };
@@ -77,7 +77,7 @@ export const archiveUploadTargetProvider: pulumi.dynamic.ResourceProvider<Target
             // target it set, and recordings would have nowhere to go.
             return;
         }
-        await deleteArchiveStorage(credentialsOf(state), requestOptions(state));
+        await deleteArchiveStorage(apiCredentialsOf(state), requestOptions(state));
     },
 
     async read(id, props) {
@@ -112,7 +112,7 @@ function requestOptions(...holders: TargetInputs[]): RequestOptions {
     return { policy: retryPolicyFromEnvironment(), secrets: holders.flatMap(secretValuesOf) };
 }
 
-function credentialsOf(inputs: TargetInputs): ApiCredentials {
+function apiCredentialsOf(inputs: TargetInputs): ApiCredentials {
     return authModeOf(inputs) === "vonage"
         ? { mode: "vonage", apiUrl: inputs.apiUrl, applicationId: inputs.applicationId!, privateKey: inputs.privateKey! }
         : { mode: "opentok", apiUrl: inputs.apiUrl, apiKey: inputs.apiKey!, apiSecret: inputs.apiSecret! };

@@ -11,5 +11,5 @@ export type {
     OpenTokProjectCredentials,
     VonageApplicationCredentials,
 } from "./archive-storage";
-export { storageClasses, storageClassNames, transitionProblems } from "./lifecycle";
+export { storageClasses, transitionProblems } from "./lifecycle";
 export type { StorageClass, Transition } from "./lifecycle";

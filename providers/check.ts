@@ -80,7 +80,7 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const resolved: Resolved = {};
     // Values quoted in a reason are redacted before they are cut: a secret across the cut
-    // would otherwise be shown in part (issue 14).
+    // would otherwise be shown in part.
     const secrets = secretValuesOf(news);
 
     for (const name of Object.keys(news)) {
@@ -91,9 +91,9 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
 
     // Auth: OpenTok (apiKey + apiSecret) or Vonage Video API (applicationId + privateKey).
     const mode = authModeOf(news);
-    const credentialsOf = (authMode: string) => propertyNames.filter((n) => properties[n].authMode === authMode);
-    const openTokGiven = credentialsOf("opentok").filter((n) => isGiven(news[n]));
-    const vonageGiven = credentialsOf("vonage").filter((n) => isGiven(news[n]));
+    const credentialNamesOf = (authMode: string) => propertyNames.filter((n) => properties[n].authMode === authMode);
+    const openTokGiven = credentialNamesOf("opentok").filter((n) => isGiven(news[n]));
+    const vonageGiven = credentialNamesOf("vonage").filter((n) => isGiven(news[n]));
     if (openTokGiven.length > 0 && vonageGiven.length > 0) {
         fail(
             vonageGiven[0]!,
@@ -102,7 +102,7 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
     }
     const otherMode =
         mode === "vonage" ? "apiKey and apiSecret (an OpenTok project)" : "applicationId and privateKey (a Vonage Video API application)";
-    const missingCredential = `is required but was not given; give ${credentialsOf(mode).join(" and ")}, or instead ${otherMode}`;
+    const missingCredential = `is required but was not given; give ${credentialNamesOf(mode).join(" and ")}, or instead ${otherMode}`;
 
     for (const name of propertyNames) {
         if (!applies(name, mode, resolved.type)) {
@@ -272,7 +272,7 @@ function wrongTypeMessage(resolved: Resolved): string {
 
 /**
  * Without its undefined values: Pulumi's provider host cannot serialize them, and a check that
- * returns one fails whole, hiding its failures ("Unexpected struct type", issue 14).
+ * returns one fails whole, hiding its failures ("Unexpected struct type").
  */
 function definedOnly(resolved: Resolved): Resolved {
     const defined: Resolved = {};

@@ -21,6 +21,7 @@ export type TargetBody =
     | { type: "s3"; config: { bucket: string; accessKey: string; secretKey: string; sse: "s3" | "none"; endpoint?: string }; fallback: FallbackMode }
     | { type: "azure"; config: { accountName: string; accountKey: string; container: string; domain?: string }; fallback: FallbackMode };
 
+/** @internal */
 export interface RetryPolicy {
     /** Time allowed for one request, connection to last byte (a deadline, not an idle timeout). */
     timeoutMs: number;
@@ -33,6 +34,7 @@ export interface RetryPolicy {
     budgetMs: number;
 }
 
+/** @internal */
 export const defaultRetryPolicy: RetryPolicy = {
     timeoutMs: 30_000,
     maxAttempts: 6,
@@ -44,6 +46,7 @@ export const defaultRetryPolicy: RetryPolicy = {
 /**
  * The retry policy, tunable through the environment of the process running the provider
  * (`pulumi up` passes its environment on to the provider host).
+ * @internal
  */
 export function retryPolicyFromEnvironment(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
     const read = (name: string, fallbackValue: number, min: number) => {
@@ -70,6 +73,7 @@ export function archiveStoragePath(projectId: string): string {
     return `/v2/project/${encodeURIComponent(projectId)}/archive/storage`;
 }
 
+/** @internal */
 export interface RequestOptions {
     policy: RetryPolicy;
     /** Every secret value the caller holds: redacted from any text that reaches an error. */
@@ -78,7 +82,7 @@ export interface RequestOptions {
     random?: () => number;
 }
 
-function projectIdOf(credentials: ApiCredentials): string {
+function projectIdOfCredentials(credentials: ApiCredentials): string {
     return credentials.mode === "opentok" ? credentials.apiKey : credentials.applicationId;
 }
 
@@ -89,12 +93,12 @@ function authHeaders(credentials: ApiCredentials): Record<string, string> {
         : { Authorization: `Bearer ${applicationToken(credentials.applicationId, credentials.privateKey)}` };
 }
 
-/** Sets the project's archive upload target; a target already set is replaced. */
+/** Sets the project's archive upload target; a target already set is replaced. @internal */
 export async function putArchiveStorage(credentials: ApiCredentials, body: TargetBody, options: RequestOptions): Promise<void> {
     await send("PUT", credentials, body, options);
 }
 
-/** Removes the project's archive upload target. Returns false when none was set (404). */
+/** Removes the project's archive upload target. Returns false when none was set (404). @internal */
 export async function deleteArchiveStorage(credentials: ApiCredentials, options: RequestOptions): Promise<boolean> {
     const response = await send("DELETE", credentials, undefined, options);
     return response.status !== 404;
@@ -107,7 +111,7 @@ async function send(
     { policy, secrets, random = Math.random }: RequestOptions,
 ): Promise<AxiosResponse<string>> {
     const mode: AuthMode = credentials.mode;
-    const path = archiveStoragePath(projectIdOf(credentials));
+    const path = archiveStoragePath(projectIdOfCredentials(credentials));
     // apiUrl is canonical, without trailing slashes: check stores it so (properties.ts).
     const url = credentials.apiUrl + path;
     // Tokens join the list as they are made: an API that echoes one must not make us print it.

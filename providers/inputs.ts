@@ -14,6 +14,7 @@ export type FallbackMode = (typeof fallbackModes)[number];
 export type AuthMode = (typeof authModes)[number];
 
 export const defaultApiUrls: Record<AuthMode, string> = { opentok: "https://api.opentok.com", vonage: "https://video.api.vonage.com" };
+/** @internal */
 export const defaultApiUrl = defaultApiUrls.opentok;
 
 /**

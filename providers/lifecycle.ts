@@ -53,6 +53,7 @@ export const storageClasses = {
 
 export type StorageClass = keyof typeof storageClasses;
 
+/** @internal */
 export const storageClassNames = Object.keys(storageClasses) as StorageClass[];
 
 /** Move archives to `storageClass` this many days after upload. */

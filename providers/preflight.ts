@@ -34,12 +34,12 @@ export function preflightPolicyFromEnvironment(env: NodeJS.ProcessEnv = process.
     };
 }
 
-/** The object the single-part probe writes, under the prefix OpenTok writes archives to (`<apiKey>/`). */
+/** The object the single-part probe writes, under the prefix OpenTok writes archives to (`<apiKey>/`). @internal */
 export function probeKey(projectId: string): string {
     return `${projectId}/opentok-archive-storage-preflight/probe.txt`;
 }
 
-/** The object the multipart probe writes, beside the single-part one. */
+/** The object the multipart probe writes, beside the single-part one. @internal */
 export function multipartProbeKey(projectId: string): string {
     return `${projectId}/opentok-archive-storage-preflight/probe-multipart.txt`;
 }

@@ -1,8 +1,8 @@
 // ArchiveUploadTarget's properties, one row each: the one place that says which group an input
 // belongs to, whether it is secret, what a change of it does, its default, its rule and its
 // documentation. check, diff, secret marking, the resource's outputs and docs/provider.md's
-// input list all come from this table (issue 16). Adding an input: one row here, its rule in
-// rules.ts, its field in TargetInputs (inputs.ts) and ArchiveUploadTargetArgs.
+// input list all come from this table, so that an input is described once. Adding an input: one
+// row here, its rule in rules.ts, its field in TargetInputs (inputs.ts) and ArchiveUploadTargetArgs.
 
 import { AuthMode, defaultApiUrls, fallbackModes, PropertyName, SseMode, sseModes, TargetInputs, targetTypes } from "./inputs";
 import * as rules from "./rules";

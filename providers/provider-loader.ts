@@ -18,10 +18,10 @@ import type { TargetInputs } from "./inputs";
 
 type Provider = pulumi.dynamic.ResourceProvider<TargetInputs, TargetState>;
 
-/** The package name the text requires; package.json's `name` plus its `./provider` export. */
+/** The package name the text requires; package.json's `name` plus its `./provider` export. @internal */
 export const providerModule = "@opentok-archive-storage/archive-upload-target/provider";
 
-/** ArchiveUploadTarget's `__provider`: the same text on every machine, in every program. */
+/** ArchiveUploadTarget's `__provider`: the same text on every machine, in every program. @internal */
 export const archiveUploadTargetProviderText = `"use strict";
 // ArchiveUploadTarget: runs the provider of the installed npm package, found by name.
 exports.handler = () => {
@@ -50,9 +50,10 @@ exports.handler = () => {
 /**
  * The provider the text runs, for calling in this process. Loaded on first call: a program that
  * only declares resources never loads the HTTP client and token libraries (about 150 ms of
- * program start).
+ * program start). Named apart from the provider it loads, which the text finds by its name.
+ * @internal
  */
-export const archiveUploadTargetProvider: Provider = {
+export const lazyArchiveUploadTargetProvider: Provider = {
     check: (olds, news) => implementation().check!(olds, news),
     diff: (id, olds, news) => implementation().diff!(id, olds, news),
     create: (inputs) => implementation().create(inputs),

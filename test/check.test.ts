@@ -3,7 +3,7 @@
 // [property, bad value, what the reason must say].
 
 import type { TargetInputs } from "../providers/inputs";
-import { archiveUploadTargetProvider as provider } from "../providers/provider-loader";
+import { lazyArchiveUploadTargetProvider as provider } from "../providers/provider-loader";
 import { unknownValue } from "../providers/unknown";
 import { apiSecret, azureTarget, secretKey, useEmulator, validInputs, validVonageInputs, vonageKeys } from "./support/fixtures";
 

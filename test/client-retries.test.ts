@@ -1,7 +1,7 @@
 // Retries, timeouts and error messages of the HTTP client, seen from the emulator.
 
 import type { TargetInputs } from "../providers/inputs";
-import { archiveUploadTargetProvider as provider } from "../providers/provider-loader";
+import { lazyArchiveUploadTargetProvider as provider } from "../providers/provider-loader";
 import { apiSecret, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
 const emulator = useEmulator();

@@ -1,7 +1,7 @@
 // The diff table: what a change of each input makes Pulumi do.
 
 import type { TargetInputs } from "../providers/inputs";
-import { archiveUploadTargetProvider as provider } from "../providers/provider-loader";
+import { lazyArchiveUploadTargetProvider as provider } from "../providers/provider-loader";
 import { unknownValue } from "../providers/unknown";
 
 const state: TargetInputs = {

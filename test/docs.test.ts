@@ -1,5 +1,5 @@
-// The docs stay readable and linked: the README within its budget (issue 16: a newcomer reads it
-// in five minutes), and every relative link between the docs pointing at a file and heading that exist.
+// The docs stay readable and linked: the README within its budget (a newcomer reads it in five
+// minutes), and every relative link between the docs pointing at a file and heading that exist.
 
 import * as fs from "fs";
 import * as path from "path";

@@ -4,7 +4,7 @@
 // directly and through Pulumi's provider host.
 
 import type { TargetInputs } from "../providers/inputs";
-import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
+import { lazyArchiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { ProviderHost } from "./harness/provider-host";
 import { encodings } from "./support/encodings";
 import { Received, ScriptedApi } from "./support/scripted-api";

@@ -3,7 +3,7 @@
 import { spawn } from "child_process";
 import * as path from "path";
 import type { TargetInputs } from "../providers/inputs";
-import { archiveUploadTargetProvider as provider } from "../providers/provider-loader";
+import { lazyArchiveUploadTargetProvider as provider } from "../providers/provider-loader";
 import { fastRetryEnvironment } from "./support/fixtures";
 
 it("starts the emulator on loopback, and a target can be set through it", async () => {

@@ -6,7 +6,7 @@
 // same table runs under the real CLI in test/cli/failed-check.test.ts.
 
 import type { TargetInputs } from "../providers/inputs";
-import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
+import { lazyArchiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { CheckResponse, ProviderHost } from "./harness/provider-host";
 import { cardNumber, failedCheckCases, FailedCheckCase } from "./support/failed-check-cases";
 import { fastRetryEnvironment, secretKey, useEmulator, validInputs } from "./support/fixtures";

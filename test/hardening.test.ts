@@ -1,11 +1,11 @@
-// Issue 14, hardening: each block pins one way the provider was found to fail (as an attacker or a
+// Hardening: each block pins one way the provider was found to fail (as an attacker or a
 // careless user would make it), against the real provider host or loopback servers that answer
 // as a hostile or broken API would.
 
 import { generateKeyPairSync, randomUUID } from "crypto";
 import * as http from "http";
 import type { TargetInputs } from "../providers/inputs";
-import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
+import { lazyArchiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { putArchiveStorage, RetryPolicy } from "../providers/client";
 import { ProviderHost } from "./harness/provider-host";
 import { Received, ScriptedApi } from "./support/scripted-api";
@@ -63,7 +63,7 @@ const requiredInputs: Record<string, string[]> = {
     azure: ["accountName", "accountKey", "container", "fallback"],
 };
 
-describe("item 1: a missing input is a failure naming it, through Pulumi's provider host", () => {
+describe("a missing input is a failure naming it, through Pulumi's provider host", () => {
     let host: ProviderHost;
     beforeAll(async () => {
         host = await ProviderHost.start(fastRetryEnvironment);
@@ -94,7 +94,7 @@ describe("item 1: a missing input is a failure naming it, through Pulumi's provi
     });
 });
 
-describe("item 2: DEBUG=* prints no secret from the provider host", () => {
+describe("DEBUG=* prints no secret from the provider host", () => {
     it("creates and fails a Vonage target with DEBUG=*, and neither stdout nor stderr holds the key", async () => {
         const host = await ProviderHost.start({ ...fastRetryEnvironment, DEBUG: "*", DEBUG_COLORS: "false" });
         try {
@@ -124,7 +124,7 @@ describe("item 2: DEBUG=* prints no secret from the provider host", () => {
     });
 });
 
-describe("items 3 and 4: no secret in any form reaches an error", () => {
+describe("no secret in any form reaches an error", () => {
     /** A secret with characters JSON escapes. */
     const quotedSecret = 'quote"and\\backslash-Secret-7Hq2';
 
@@ -185,7 +185,7 @@ describe("items 3 and 4: no secret in any form reaches an error", () => {
     });
 });
 
-describe("item 5: keys that cannot sign fail in check or at once, naming privateKey", () => {
+describe("keys that cannot sign fail in check or at once, naming privateKey", () => {
     const shortKey = generateKeyPairSync("rsa", {
         modulusLength: 1024,
         publicKeyEncoding: { type: "spki", format: "pem" },
@@ -218,7 +218,7 @@ describe("item 5: keys that cannot sign fail in check or at once, naming private
     });
 });
 
-describe("item 6: deadlines, size cap, budget and Retry-After", () => {
+describe("deadlines, size cap, budget and Retry-After", () => {
     /** Sends a status line at once, then one byte every 100 ms, forever. */
     const trickle = (_req: Received, res: http.ServerResponse) => {
         res.writeHead(200, { "content-type": "application/json" });
@@ -318,7 +318,7 @@ describe("the API's message in errors", () => {
     });
 });
 
-describe("item 7: clock skew", () => {
+describe("clock skew", () => {
     it.each([
         ["ahead of", -300],
         ["behind", 300],
@@ -342,7 +342,7 @@ describe("item 7: clock skew", () => {
     });
 });
 
-describe("item 9: what the earlier tests did not pin", () => {
+describe("a server that redirects or echoes secrets", () => {
     it.each(["http://localhost.evil.com", "http://127.0.0.1.evil.com", "http://localhost:1@evil.com"])(
         "apiUrl %s is not a loopback host: http is refused",
         async (apiUrl) => {
@@ -402,7 +402,7 @@ async function failureText(inputs: object): Promise<string> {
  */
 const endpointWithEncodedSecret = `https://AKIAIOSFODNN7EXAMPLE:${encodeURIComponent(secretKey)}@minio.example.com`;
 
-describe("items 3 and 4, in check: a value quoted in a failure is redacted before it is cut", () => {
+describe("in check: a value quoted in a failure is redacted before it is cut", () => {
     it("check of an endpoint with the URL-encoded secretKey in its user info shows no part of secretKey", async () => {
         const text = await failureText({ ...validInputs(emulator), endpoint: endpointWithEncodedSecret });
         expect(text).toMatch(/endpoint/);
@@ -438,7 +438,7 @@ describe("items 3 and 4, in check: a value quoted in a failure is redacted befor
     });
 });
 
-describe("items 3 and 4, in check: a secret in an input's name", () => {
+describe("in check: a secret in an input's name", () => {
     it("a misplaced key named by the secret (a YAML slip) is reported without showing the secret as the property", async () => {
         const result = await provider.check!({} as TargetInputs, { ...validInputs(emulator), [secretKey]: "" } as TargetInputs);
         expect(result.failures?.length).toBeGreaterThan(0);
@@ -446,7 +446,7 @@ describe("items 3 and 4, in check: a secret in an input's name", () => {
     });
 });
 
-describe("items 3 and 4, in check: a secret shorter than 4 characters", () => {
+describe("in check: a secret shorter than 4 characters", () => {
     // redact() leaves values under 4 characters alone; the misplaced-secret guard refuses an
     // input equal to a secret at any length.
     it("a 3-character apiSecret typed into bucket too is not shown", async () => {
@@ -456,7 +456,7 @@ describe("items 3 and 4, in check: a secret shorter than 4 characters", () => {
     });
 });
 
-describe("items 3 and 4, in check: a number equal to a secret", () => {
+describe("in check: a number equal to a secret", () => {
     // apiKey 4600012345 written unquoted in YAML/JSON is the apiKey "4600012345": equal to
     // apiSecret, it would be stored in plain text and sent in the URL.
     const digits = "4600012345";

@@ -2,7 +2,7 @@
 // failure naming the property, and no request ever reaches the API or another host or path.
 
 import type { TargetInputs } from "../providers/inputs";
-import { archiveUploadTargetProvider as provider } from "../providers/provider-loader";
+import { lazyArchiveUploadTargetProvider as provider } from "../providers/provider-loader";
 import { OpenTokEmulator } from "./emulator/opentok-emulator";
 import { recordFigures } from "./reliability/figures";
 import { useEmulator, validInputs } from "./support/fixtures";

@@ -11,7 +11,7 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { TargetInputs } from "../providers/inputs";
 import { multipartProbeKey, preflightPolicyFromEnvironment, probeClientConfig, probeKey } from "../providers/preflight";
-import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
+import { lazyArchiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { PreflightError } from "../providers/preflight";
 import { S3Answer, S3Request, S3StandIn } from "./emulator/s3-stand-in";
 import { ProviderHost } from "./harness/provider-host";

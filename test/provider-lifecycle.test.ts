@@ -1,11 +1,11 @@
-// archiveUploadTargetProvider called directly, for what the provider host cannot show: the exact
+// The provider called directly, for what the provider host cannot show: the exact
 // request on the wire, the defaults, and what each method does with inputs the engine would never
 // pass. Each lifecycle path (update, delete, 404, rename, refresh, failed update) is pinned once,
 // through Pulumi's provider host, in lifecycle-scenarios.test.ts.
 
 import * as jwt from "jsonwebtoken";
 import type { TargetInputs } from "../providers/inputs";
-import { archiveUploadTargetProvider as provider } from "../providers/provider-loader";
+import { lazyArchiveUploadTargetProvider as provider } from "../providers/provider-loader";
 import { unknownValue } from "../providers/unknown";
 import { apiSecret, OpenTokS3Inputs, secretKey, useEmulator, validInputs } from "./support/fixtures";
 

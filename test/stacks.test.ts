@@ -29,7 +29,7 @@ const type = {
     target: "pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget",
 };
 
-/** What a stack file says about the options of issue 18, read the way a reader of the file would. */
+/** What a stack file says about the storage options (access logs, retention, transitions), read the way a reader of the file would. */
 function optionsOf(config: Record<string, string>) {
     const key = (name: string) => config[`opentok-archive-storage:${name}`];
     return {

@@ -2,7 +2,7 @@
 // AWS judges them: evaluated by an independent implementation of AWS's policy evaluation
 // (@cloud-copilot/iam-simulate: identity + resource policies, every condition operator, absent
 // keys), never by reading the JSON. Each stack file is run, dev with sse "none", and dev with
-// every option of issue 18; where access logs are on, the log bucket's policy is evaluated too.
+// every storage option on (access logs, retention, noncurrent versions, transitions); where access logs are on, the log bucket's policy is evaluated too.
 
 import * as fs from "fs";
 import * as path from "path";

@@ -5,7 +5,7 @@
 import { verifySignature } from "@vonage/jwt";
 import * as jwt from "jsonwebtoken";
 import type { TargetInputs } from "../providers/inputs";
-import { archiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
+import { lazyArchiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
 import { destroy, up } from "./harness/engine-driver";
 import { ProviderHost } from "./harness/provider-host";
 import { accountKey, azureTarget, fastRetryEnvironment, useEmulator, validInputs, validVonageInputs, vonageKeys } from "./support/fixtures";

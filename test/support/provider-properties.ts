@@ -5,7 +5,7 @@ import * as fc from "fast-check";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import type { TargetInputs } from "../../providers/inputs";
-import { archiveUploadTargetProvider as provider } from "../../providers/provider-loader";
+import { lazyArchiveUploadTargetProvider as provider } from "../../providers/provider-loader";
 import { unknownValue } from "../../providers/unknown";
 import { propertyNames as knownInputNames } from "../../providers/properties";
 import type { OpenTokEmulator } from "../emulator/opentok-emulator";
