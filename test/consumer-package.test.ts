@@ -13,6 +13,7 @@ import { destroy, preview, Program, StackState, up } from "./harness/engine-driv
 import { ProviderHost } from "./harness/provider-host";
 import { projectRoot, runProgram } from "./harness/stand-in-engine";
 import { observed, storagePath } from "./support/deployment";
+import { packProviders } from "./support/pack";
 import { fastRetryEnvironment, secretKey, useEmulator, validInputs } from "./support/fixtures";
 
 const emulator = useEmulator();
@@ -174,24 +175,9 @@ async function lifecycle(c: Consumer, beforeDestroy: (c: Consumer) => Consumer =
 
 beforeAll(async () => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "opentok-consumers-"));
-    // `npm pack` builds the package (prepack) and writes the tarball users install. It runs in a
-    // copy of providers/ without dist/, so the build is proven and does not rewrite
-    // providers/dist/ under the provider hosts of suites running beside this one.
-    const checkout = path.join(workDir, "checkout");
-    fs.mkdirSync(checkout);
-    fs.copyFileSync(path.join(projectRoot, "tsconfig.json"), path.join(checkout, "tsconfig.json"));
-    fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(checkout, "node_modules"));
-    const dist = path.join(projectRoot, "providers", "dist");
-    fs.cpSync(path.join(projectRoot, "providers"), path.join(checkout, "providers"), {
-        recursive: true,
-        filter: (source) => !source.startsWith(dist),
-    });
-    const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", workDir], path.join(checkout, "providers"))) as {
-        filename: string;
-        files: { path: string }[];
-    }[];
-    tarball = path.join(workDir, packed[0]!.filename);
-    expect(packed[0]!.files.map((f) => f.path)).toEqual(
+    const packed = packProviders(workDir, installTimeout);
+    tarball = packed.tarball;
+    expect(packed.files).toEqual(
         expect.arrayContaining([
             "package.json",
             "README.md",
@@ -206,7 +192,7 @@ beforeAll(async () => {
             "dist/lifecycle.js",
         ]),
     );
-    expect(packed[0]!.files.filter((f) => f.path.endsWith(".ts") && !f.path.endsWith(".d.ts"))).toEqual([]);
+    expect(packed.files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
 }, installTimeout);
 
 afterAll(() => {

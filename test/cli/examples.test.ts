@@ -13,6 +13,7 @@ import { localServers } from "../../examples/local/local-servers";
 import { LocalS3 } from "../emulator/local-s3";
 import { OpenTokEmulator } from "../emulator/opentok-emulator";
 import { projectRoot, PulumiSandbox } from "../support/pulumi-cli";
+import { packProviders } from "../support/pack";
 import { AwsStandIn } from "./aws-stand-in";
 
 const packageName = "@opentok-archive-storage/archive-upload-target";
@@ -27,21 +28,7 @@ let tarball: string;
 
 beforeAll(() => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "opentok-examples-"));
-    // Packed from a copy of providers/ without dist/: the build is proven, and providers/dist/ is
-    // not rewritten under suites running beside this one.
-    const checkout = path.join(workDir, "checkout");
-    fs.mkdirSync(checkout);
-    fs.copyFileSync(path.join(projectRoot, "tsconfig.json"), path.join(checkout, "tsconfig.json"));
-    fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(checkout, "node_modules"));
-    const dist = path.join(projectRoot, "providers", "dist");
-    fs.cpSync(path.join(projectRoot, "providers"), path.join(checkout, "providers"), {
-        recursive: true,
-        filter: (source) => !source.startsWith(dist),
-    });
-    const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", workDir], path.join(checkout, "providers"))) as {
-        filename: string;
-    }[];
-    tarball = path.join(workDir, packed[0]!.filename);
+    tarball = packProviders(workDir, installTimeout).tarball;
 }, installTimeout);
 
 afterAll(() => {
