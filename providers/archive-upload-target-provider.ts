@@ -13,11 +13,11 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import { checkAtPreview, checkBeforeRequest, inputsOfFailedCheck, stateFromStored } from "./check";
-import { ApiCredentials, deleteArchiveStorage, putArchiveStorage, RequestOptions, retryPolicyFromEnvironment, TargetBody } from "./client";
+import { ApiCredentials, deleteArchiveStorage, putArchiveStorage, RequestOptions, retryPolicyFromEnvironment } from "./client";
 import { InvalidInputsError } from "./errors";
-import { authModeOf, projectIdOf, TargetInputs } from "./inputs";
+import type { TargetBody, TargetInputs } from "./inputs";
 import { preflightPolicyFromEnvironment, verifyUpload } from "./preflight";
-import { properties, propertyNames, replacePropertyNames } from "./properties";
+import { applies, authModeOf, projectIdOf, properties, propertyNames, replacePropertyNames } from "./properties";
 import { secretValuesOf } from "./secrets";
 import { isUnknown } from "./unknown";
 
@@ -118,29 +118,27 @@ function apiCredentialsOf(inputs: TargetInputs): ApiCredentials {
         : { mode: "opentok", apiUrl: inputs.apiUrl, apiKey: inputs.apiKey!, apiSecret: inputs.apiSecret! };
 }
 
-/** The body, with its keys in the documented order and only the fields of the target's type. */
+/**
+ * The body: the inputs the table sends (a row's `sent`) that apply to the target's type, at the top
+ * or in `config`, in the table's order (the documented one; JSON objects have no order that matters).
+ */
 function targetBody(inputs: TargetInputs): TargetBody {
-    if (inputs.type === "azure") {
-        const config: Extract<TargetBody, { type: "azure" }>["config"] = {
-            accountName: inputs.accountName!,
-            accountKey: inputs.accountKey!,
-            container: inputs.container!,
-        };
-        if (inputs.domain !== undefined) {
-            config.domain = inputs.domain;
+    const body: Record<string, unknown> = {};
+    const config: Record<string, unknown> = {};
+    const mode = authModeOf(inputs);
+    for (const name of propertyNames) {
+        const place = properties[name].sent;
+        if (place === undefined || inputs[name] === undefined || !applies(name, mode, inputs.type)) {
+            continue;
         }
-        return { type: "azure", config, fallback: inputs.fallback };
+        if (place === "config") {
+            body.config = config;
+            config[name] = inputs[name];
+        } else {
+            body[name] = inputs[name];
+        }
     }
-    const config: Extract<TargetBody, { type: "s3" }>["config"] = {
-        bucket: inputs.bucket!,
-        accessKey: inputs.accessKey!,
-        secretKey: inputs.secretKey!,
-        sse: inputs.sse ?? "s3",
-    };
-    if (inputs.endpoint !== undefined) {
-        config.endpoint = inputs.endpoint;
-    }
-    return { type: "s3", config, fallback: inputs.fallback };
+    return body as TargetBody;
 }
 
 /**

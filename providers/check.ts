@@ -1,11 +1,22 @@
-// check: runs every input's rule (properties.ts) and the rules between inputs (one auth mode, one
-// target type), applies defaults and normalization, and answers failures as data: each names the
+// check: runs every input's rule and the rules between inputs, all read from the property table
+// (properties.ts: where an input applies, what it conflicts with, its related rule), applies
+// defaults and normalization, and answers failures as data: each names the
 // property, what was given and what is allowed. Runs in `check` and again before any request.
 
-import { authModeOf, CheckFailure, CheckResult, isGiven, PropertyName, RawInputs, TargetInputs } from "./inputs";
-import { applies, holdsValueOf, isPropertyName, properties, propertyNames } from "./properties";
+import { AuthMode, authModes, CheckFailure, CheckResult, isGiven, PropertyName, RawInputs, TargetInputs, TargetType, targetTypes } from "./inputs";
+import {
+    alwaysPresent,
+    applies,
+    authModeOf,
+    credentialNamesOf,
+    holdsValueOf,
+    isPropertyName,
+    properties,
+    propertyNames,
+    targetTypeNamesOf,
+    targetTypeOfRow,
+} from "./properties";
 import { isSecretProperty, redact, redactThenCut, secretPropertyNames, secretValuesOf } from "./secrets";
-import { isLoopbackUrl, unreachableEndpointReason } from "./rules";
 import { isUnknown } from "./unknown";
 
 /** Inputs the provider manages itself and that callers never set. */
@@ -63,9 +74,11 @@ export function stateFromStored(stored: object): TargetInputs {
         }
     }
     const mode = authModeOf(state);
+    // The type first: which defaults apply depends on it (state without one is an S3 target's).
+    const type = state.type ?? properties.type.default!(mode);
     for (const name of propertyNames) {
         const row = properties[name];
-        if (state[name] === undefined && row.default !== undefined && applies(name, mode, state.type)) {
+        if (state[name] === undefined && row.default !== undefined && applies(name, mode, type)) {
             state[name] = row.default(mode);
         }
     }
@@ -78,7 +91,6 @@ export function stateFromStored(stored: object): TargetInputs {
 function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolved } {
     const failures: CheckFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
-    const resolved: Resolved = {};
     // Values quoted in a reason are redacted before they are cut: a secret across the cut
     // would otherwise be shown in part.
     const secrets = secretValuesOf(news);
@@ -89,104 +101,116 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
         }
     }
 
-    // Auth: OpenTok (apiKey + apiSecret) or Vonage Video API (applicationId + privateKey).
+    // Where each input applies is known before any input is judged, so that the table's order
+    // means nothing: the API from the credentials given, the target type from its own row (which
+    // applies to every target).
     const mode = authModeOf(news);
-    const credentialNamesOf = (authMode: string) => propertyNames.filter((n) => properties[n].authMode === authMode);
-    const openTokGiven = credentialNamesOf("opentok").filter((n) => isGiven(news[n]));
-    const vonageGiven = credentialNamesOf("vonage").filter((n) => isGiven(news[n]));
-    if (openTokGiven.length > 0 && vonageGiven.length > 0) {
-        fail(
-            vonageGiven[0]!,
-            `cannot be given together with ${openTokGiven.join(" and ")}: give either apiKey and apiSecret (an OpenTok project) or applicationId and privateKey (a Vonage Video API application), not both`,
-        );
-    }
-    const otherMode =
-        mode === "vonage" ? "apiKey and apiSecret (an OpenTok project)" : "applicationId and privateKey (a Vonage Video API application)";
-    const missingCredential = `is required but was not given; give ${credentialNamesOf(mode).join(" and ")}, or instead ${otherMode}`;
-
+    const type = ruleOutcome("type", news, mode, secrets).value;
+    const resolved: Resolved = {};
     for (const name of propertyNames) {
-        if (!applies(name, mode, resolved.type)) {
-            continue;
-        }
-        const row = properties[name];
-        if (row.kind === "boolean") {
-            const value = isGiven(news[name]) ? news[name] : row.default();
-            resolved[name] = value;
-            if (!isUnknown(value) && typeof value !== "boolean") {
-                fail(name, `must be true or false, but was ${described(value, secrets)}`);
+        if (!applies(name, mode, type)) {
+            // An input of the other target type is refused (one of the other API conflicts with
+            // those given: `conflictsWith`). Against a type not known yet, or one that failed its
+            // own rule, nothing is judged.
+            const ownType = targetTypeOfRow(name);
+            if (isGiven(news[name]) && isTargetType(type) && ownType !== undefined) {
+                fail(name, otherTypeReason(ownType, type));
             }
             continue;
         }
-        let value = row.normalize ? row.normalize(news[name]) : news[name];
-        // Not given (isGiven: Pulumi and YAML programs pass null and "" for not set): the default,
-        // or nothing for an optional input; a required one fails below as missing.
-        if (!isGiven(value)) {
-            if (row.default !== undefined) {
-                value = row.default(mode);
-            } else if (!row.required) {
-                continue;
-            }
+        const outcome = ruleOutcome(name, news, mode, secrets);
+        if (outcome.reason !== undefined) {
+            fail(name, outcome.reason);
         }
-        resolved[name] = value;
-        const missing = row.missing ?? (row.authMode !== undefined ? missingCredential : "is required but was not given");
-        const reason = stringReason(value, missing, row.allowed, row.secret, secrets, (text) =>
-            row.rule(text, shownValue(row.secret, text, secrets)),
-        );
-        if (reason !== undefined) {
-            fail(name, reason);
-        } else if (row.resolve && typeof value === "string" && !isUnknown(value)) {
-            resolved[name] = row.resolve(value, mode);
+        if (outcome.value !== undefined) {
+            resolved[name] = outcome.value;
         }
-        if (name === "type") {
-            refuseOtherTypeInputs(news, resolved.type, fail);
+        const conflicting = (properties[name].conflictsWith ?? []).filter((other) => isGiven(news[other]));
+        if (isGiven(news[name]) && conflicting.length > 0) {
+            fail(name, conflictReason(conflicting));
         }
     }
-    refuseUnreachableEndpoint(resolved, failures, fail, secrets);
+    runRelatedRules(resolved, failures, fail, secrets);
     return { failures: withoutSecrets(refuseMisplacedSecrets(news, failures), secrets), resolved: definedOnly(resolved) };
 }
 
-/**
- * An endpoint OpenTok cannot reach (loopback, a private network, plain http) is refused unless
- * apiUrl is a loopback emulator too: OpenTok's own servers would be told to upload there, every
- * upload would fail, and with fallback "none" every archive would be lost. The preflight cannot
- * catch it, as it runs on this machine, which does reach the endpoint.
- */
-function refuseUnreachableEndpoint(
-    resolved: Resolved,
-    failures: CheckFailure[],
-    fail: (property: string, reason: string) => void,
-    secrets: readonly string[],
-) {
-    const { endpoint, apiUrl } = resolved;
-    const judged = (name: string, value: unknown): value is string =>
-        typeof value === "string" && !isUnknown(value) && !failures.some((f) => f.property === name);
-    if (!judged("endpoint", endpoint) || !judged("apiUrl", apiUrl) || isLoopbackUrl(apiUrl)) {
-        return;
+/** An input's value once normalized, defaulted and resolved, and why its rule refuses it (or undefined). */
+function ruleOutcome(name: PropertyName, news: RawInputs, mode: AuthMode, secrets: readonly string[]): { value: unknown; reason?: string } {
+    const row = properties[name];
+    if (row.kind === "boolean") {
+        const value = isGiven(news[name]) ? news[name] : row.default();
+        const wrong = !isUnknown(value) && typeof value !== "boolean";
+        return { value, reason: wrong ? `must be true or false, but was ${described(value, secrets)}` : undefined };
     }
-    const kind = unreachableEndpointReason(endpoint);
-    if (kind !== undefined) {
-        fail(
-            "endpoint",
-            `was ${shownValue(false, endpoint, secrets)}, ${kind}: OpenTok's servers upload archives from the internet and can never reach it, ` +
-                `so every upload would fail, and with fallback "none" every archive would be lost. Such an endpoint is accepted only with a ` +
-                `loopback apiUrl (a local emulator, apiUrl ${shownValue(false, apiUrl, secrets)} is not one); give storage that the internet ` +
-                `reaches over https, such as "https://storage.googleapis.com", or leave endpoint out for AWS S3`,
-        );
+    let value = row.normalize ? row.normalize(news[name]) : news[name];
+    // Not given (isGiven: Pulumi and YAML programs pass null and "" for not set): the default,
+    // or nothing for an optional input; a required one fails as missing.
+    if (!isGiven(value)) {
+        if (row.default !== undefined) {
+            value = row.default(mode);
+        } else if (!row.required) {
+            return { value: undefined };
+        }
     }
+    const missing =
+        row.missing ?? (row.appliesTo !== undefined && "authMode" in row.appliesTo ? missingCredentialReason(mode) : "is required but was not given");
+    const reason = stringReason(value, missing, row.allowed, row.secret, secrets, (text) => row.rule(text, shownValue(row.secret, text, secrets)));
+    if (reason === undefined && row.resolve && typeof value === "string" && !isUnknown(value)) {
+        return { value: row.resolve(value, mode) };
+    }
+    return { value, reason };
 }
 
-/** Inputs of the other target type (say `bucket` with type "azure"): a slip, never ignored. */
-function refuseOtherTypeInputs(news: RawInputs, type: unknown, fail: (property: string, reason: string) => void) {
-    const groupNames = { s3: "S3", azure: "Azure" } as const;
-    if (type !== "s3" && type !== "azure") {
-        return;
-    }
-    const required = propertyNames.filter((n) => properties[n].group === type && properties[n].kind === "string" && properties[n].required);
+const apiDescriptions: Record<AuthMode, string> = {
+    opentok: "an OpenTok project",
+    vonage: "a Vonage Video API application",
+};
+
+function credentialsOf(mode: AuthMode): string {
+    return `${credentialNamesOf(mode).join(" and ")} (${apiDescriptions[mode]})`;
+}
+
+function missingCredentialReason(mode: AuthMode): string {
+    const other = authModes.find((m) => m !== mode)!;
+    return `is required but was not given; give ${credentialNamesOf(mode).join(" and ")}, or instead ${credentialsOf(other)}`;
+}
+
+function conflictReason(conflicting: readonly string[]): string {
+    const [first, second] = authModes.map(credentialsOf);
+    return `cannot be given together with ${conflicting.join(" and ")}: give either ${first} or ${second}, not both`;
+}
+
+function isTargetType(value: unknown): value is TargetType {
+    return (targetTypes as readonly unknown[]).includes(value);
+}
+
+const typeNames: Record<TargetType, string> = { s3: "S3", azure: "Azure" };
+
+/** Why an input of another target type is refused (say `bucket` with type "azure"): a slip, never ignored. */
+function otherTypeReason(ownType: TargetType, type: TargetType): string {
+    const required = targetTypeNamesOf(type).filter((n) => {
+        const row = properties[n];
+        return row.kind === "string" && row.required;
+    });
     const give = `${required.slice(0, -1).join(", ")} and ${required.at(-1)}`;
+    return `is an input of ${typeNames[ownType]} targets; with type ${JSON.stringify(type)} give ${give}`;
+}
+
+/** The rules between inputs (a row's `related`), for inputs that passed their own rules, with every input they read. */
+function runRelatedRules(resolved: Resolved, failures: CheckFailure[], fail: (property: string, reason: string) => void, secrets: readonly string[]) {
+    const judged = (name: PropertyName): boolean => {
+        const value = resolved[name];
+        return typeof value === "string" && !isUnknown(value) && !failures.some((f) => f.property === name);
+    };
     for (const name of propertyNames) {
-        const { group } = properties[name];
-        if ((group === "s3" || group === "azure") && group !== type && isGiven(news[name])) {
-            fail(name, `is an input of ${groupNames[group]} targets; with type ${JSON.stringify(type)} give ${give}`);
+        const row = properties[name];
+        if (row.kind !== "string" || row.related === undefined || !judged(name) || !row.related.reads.every(judged)) {
+            continue;
+        }
+        const others = Object.fromEntries(row.related.reads.map((other) => [other, resolved[other] as string]));
+        const reason = row.related.rule(resolved[name] as string, others, (value) => shownValue(false, value, secrets));
+        if (reason !== undefined) {
+            fail(name, reason);
         }
     }
 }
@@ -257,12 +281,6 @@ function holdsAll(resolved: Resolved, { acceptUnknown }: { acceptUnknown: boolea
         }
         return (acceptUnknown && isUnknown(value)) || holdsValueOf(name, value);
     });
-}
-
-/** Inputs that every target has once defaults are applied (TargetInputs' required fields). */
-function alwaysPresent(name: PropertyName): boolean {
-    const { group, authMode } = properties[name];
-    return group === "target" || (group === "credentials" && authMode === undefined);
 }
 
 function wrongTypeMessage(resolved: Resolved): string {

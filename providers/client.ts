@@ -9,17 +9,12 @@ import axios, { AxiosResponse } from "axios";
 import { OpenTokApiError, OpenTokUnreachableError, SigningError } from "./errors";
 import { applicationToken, projectToken } from "./jwt";
 import { redactThenCut, secretValuesOf, serverMessage } from "./secrets";
-import type { AuthMode, FallbackMode } from "./inputs";
+import type { AuthMode, TargetBody } from "./inputs";
 
 /** Who calls the API: an OpenTok project (key + secret) or a Vonage application (ID + private key). */
 export type ApiCredentials = { apiUrl: string } & (
     { mode: "opentok"; apiKey: string; apiSecret: string } | { mode: "vonage"; applicationId: string; privateKey: string }
 );
-
-/** The JSON body of PUT .../archive/storage. */
-export type TargetBody =
-    | { type: "s3"; config: { bucket: string; accessKey: string; secretKey: string; sse: "s3" | "none"; endpoint?: string }; fallback: FallbackMode }
-    | { type: "azure"; config: { accountName: string; accountKey: string; container: string; domain?: string }; fallback: FallbackMode };
 
 /** @internal */
 export interface RetryPolicy {

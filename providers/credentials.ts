@@ -3,7 +3,7 @@
 
 import { checkAtPreview } from "./check";
 import type { CheckFailure } from "./inputs";
-import { isPropertyName, properties, propertyNames } from "./properties";
+import { applies, isPropertyName, properties, propertyNames } from "./properties";
 import { unknownValue } from "./unknown";
 
 /** The credential inputs of an ArchiveUploadTarget, as a program's configuration gives them. */
@@ -23,10 +23,10 @@ export interface CredentialInputs {
  */
 export function credentialFailures(given: CredentialInputs): CheckFailure[] {
     const isCredential = (name: string) => isPropertyName(name) && properties[name].group === "credentials";
-    // The default target (S3) and its required inputs, unknown: check accepts them and moves on.
+    // The default target and its required inputs, unknown: check accepts them and moves on.
     const notYetKnown = propertyNames.filter((name) => {
         const row = properties[name];
-        return !isCredential(name) && (row.group === "target" || row.group === "s3") && row.kind === "string" && row.required;
+        return !isCredential(name) && applies(name, "opentok", properties.type.default!("opentok")) && row.kind === "string" && row.required;
     });
     const result = checkAtPreview({ ...Object.fromEntries(notYetKnown.map((name) => [name, unknownValue])), ...given });
     return result.ok ? [] : result.failures.filter((failure) => isCredential(failure.property));

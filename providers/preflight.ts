@@ -4,7 +4,8 @@
 
 import { ArchiveUploadTargetError } from "./errors";
 import { redact, redactThenCut, secretValuesOf, serverMessage } from "./secrets";
-import { projectIdOf, TargetInputs } from "./inputs";
+import type { TargetInputs } from "./inputs";
+import { projectIdOf } from "./properties";
 
 export interface PreflightPolicy {
     /** How long to keep retrying errors that a brand-new key or policy produces while AWS propagates it. */

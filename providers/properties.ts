@@ -1,63 +1,87 @@
-// ArchiveUploadTarget's properties, one row each: the one place that says which group an input
-// belongs to, whether it is secret, what a change of it does, its default, its rule and its
-// documentation. check, diff, secret marking, the resource's outputs and docs/provider.md's
-// input list all come from this table, so that an input is described once. Adding an input: one
-// row here, its rule in rules.ts, its field in TargetInputs (inputs.ts) and ArchiveUploadTargetArgs.
+// ArchiveUploadTarget's properties, one row each: the one place an input is declared. A row says
+// where the input applies, what it conflicts with, whether it is secret, what a change of it does,
+// its default, its rule, where the request body carries it and its documentation. check, diff,
+// the request body, secret marking and the resource's outputs read the table at run time; the
+// resource's Args, the TargetInputs and TargetBody types (inputs.generated.ts) and docs/provider.md's
+// input list are generated from it by `npm run generate`. Adding an input: a row here and, when
+// its rule is new, the rule in rules.ts; then `npm run generate`.
 
-import { AuthMode, defaultApiUrls, fallbackModes, PropertyName, SseMode, sseModes, TargetInputs, targetTypes } from "./inputs";
+import { AuthMode, defaultApiUrls, fallbackModes, isGiven, SseMode, sseModes, TargetType, targetTypes } from "./inputs";
+import type { PropertyName, TargetInputs } from "./inputs.generated";
 import * as rules from "./rules";
 
+/** What the input is about: the API and project the target belongs to, or the target itself. */
+export type PropertyGroup = "credentials" | "target";
+
 /**
- * Which inputs go together. Credentials are of one API (`authMode`) or, without one, of both;
- * S3 and Azure inputs apply only to targets of that type; target inputs apply to every target.
+ * Where an input applies: to every target (absent), to the credentials of one API, or to targets
+ * of one type (the `type` input's value). An input given where it does not apply is refused.
  */
-export type PropertyGroup = "credentials" | "target" | "s3" | "azure";
+export type AppliesTo = { authMode: AuthMode } | { type: TargetType };
 
 /** What changing the property does: replace the resource, set the target again (PUT), or only update state. */
 export type ChangeEffect = "replace" | "update" | "state";
 
+/** Where the body of `PUT .../archive/storage` carries the input: at its top level, or in its `config`. */
+export type BodyPlace = "top" | "config";
+
+/**
+ * A rule between inputs: run after every input's own rule, only when this input and each one it
+ * reads passed their rules and are known. `shown` is how a message may show a value.
+ */
+export interface RelatedRule {
+    reads: readonly PropertyName[];
+    rule: (value: string, others: Readonly<Record<string, string>>, shown: (value: string) => string) => string | undefined;
+}
+
 interface PropertyFacts {
     group: PropertyGroup;
-    /** For credentials: the API they authenticate with. */
-    authMode?: AuthMode;
+    appliesTo?: AppliesTo;
+    /** Inputs that cannot be given with this one: this one fails, naming those given. */
+    conflictsWith?: readonly PropertyName[];
+    /** The project the target belongs to: its id, and the resource's. */
+    identifiesProject?: true;
     /** Secret in state and outputs, never shown in a message. */
     secret: boolean;
     change: ChangeEffect;
-    /** docs/provider.md's text for the input, after its name and facts. */
+    /** Where the request body carries it; not sent when absent. */
+    sent?: BodyPlace;
+    /** The input's documentation (markdown), in the TSDoc of Args and in docs/provider.md, after its facts. */
     doc: string;
 }
 
 /** A string input; `allowed` for one whose values are a fixed list (and then typed as that list). */
 export type StringProperty<T extends string> = PropertyFacts & {
     kind: "string";
-    /** Must be given when its group applies (and it has no default). */
+    /** Must be given where it applies (unless it has a default). */
     required: boolean;
-    /** Applied when the input is not given (null or undefined) and its group applies. */
+    /** Applied where it applies and is not given (null, undefined or ""). */
     default?: (mode: AuthMode) => T;
     /** Puts a given value in the form its rule reads (before the rule). */
     normalize?: (value: unknown) => unknown;
     rule: rules.Rule;
+    related?: RelatedRule;
     /** The stored and sent form of a value its rule accepted. */
     resolve?: (value: string, mode: AuthMode) => T;
     /** The reason when a required input is missing, where the usual one would not say enough. */
     missing?: string;
 } & (string extends T ? { allowed?: undefined } : { allowed: readonly T[] });
 
-// `default` is a function for booleans too: a row holding `default: true` breaks Pulumi's closure
-// serializer (its import-star test from pulumi/pulumi#22388 reads `"k" in row.default`), which
-// serializes this module for anyone who wraps the provider in a pulumi.dynamic.Resource of theirs.
 export type BooleanProperty = PropertyFacts & { kind: "boolean"; default: () => boolean };
 
 type PropertyOf<T> = [T] extends [boolean] ? BooleanProperty : [T] extends [string] ? StringProperty<T> : never;
 
-/** A row for every field of TargetInputs, and no other: the compiler holds the two together. */
+/** A row for every field of TargetInputs, and no other: the compiler holds the table and the generated types together. */
 export type PropertyTable = { readonly [K in PropertyName]-?: PropertyOf<NonNullable<TargetInputs[K]>> };
+
+const vonageCredentialsConflictWith = ["apiKey", "apiSecret"] as const;
 
 export const properties: PropertyTable = {
     apiKey: {
         kind: "string",
         group: "credentials",
-        authMode: "opentok",
+        appliesTo: { authMode: "opentok" },
+        identifiesProject: true,
         secret: false,
         change: "replace",
         required: true,
@@ -68,7 +92,7 @@ export const properties: PropertyTable = {
     apiSecret: {
         kind: "string",
         group: "credentials",
-        authMode: "opentok",
+        appliesTo: { authMode: "opentok" },
         secret: true,
         change: "state",
         required: true,
@@ -78,7 +102,9 @@ export const properties: PropertyTable = {
     applicationId: {
         kind: "string",
         group: "credentials",
-        authMode: "vonage",
+        appliesTo: { authMode: "vonage" },
+        conflictsWith: vonageCredentialsConflictWith,
+        identifiesProject: true,
         secret: false,
         change: "replace",
         required: true,
@@ -89,7 +115,8 @@ export const properties: PropertyTable = {
     privateKey: {
         kind: "string",
         group: "credentials",
-        authMode: "vonage",
+        appliesTo: { authMode: "vonage" },
+        conflictsWith: vonageCredentialsConflictWith,
         secret: true,
         change: "state",
         required: true,
@@ -114,6 +141,7 @@ export const properties: PropertyTable = {
         group: "target",
         secret: false,
         change: "update",
+        sent: "top",
         required: false,
         default: () => "s3",
         allowed: targetTypes,
@@ -122,9 +150,11 @@ export const properties: PropertyTable = {
     },
     bucket: {
         kind: "string",
-        group: "s3",
+        group: "target",
+        appliesTo: { type: "s3" },
         secret: false,
         change: "update",
+        sent: "config",
         required: true,
         rule: rules.bucketNameRule,
         doc:
@@ -134,42 +164,33 @@ export const properties: PropertyTable = {
     },
     accessKey: {
         kind: "string",
-        group: "s3",
+        group: "target",
+        appliesTo: { type: "s3" },
         secret: false,
         change: "update",
+        sent: "config",
         required: true,
         rule: rules.accessKeyRule,
         doc: "access key ID OpenTok uploads with. Temporary STS keys (`ASIA...`) are refused: OpenTok cannot send their session token.",
     },
     secretKey: {
         kind: "string",
-        group: "s3",
+        group: "target",
+        appliesTo: { type: "s3" },
         secret: true,
         change: "update",
+        sent: "config",
         required: true,
         rule: rules.secretKeyRule,
         doc: "the secret access key of `accessKey`.",
     },
-    endpoint: {
-        kind: "string",
-        group: "s3",
-        secret: false,
-        change: "update",
-        required: false,
-        rule: rules.endpointRule,
-        resolve: rules.withoutTrailingSlashes,
-        doc:
-            "base URL of S3-compatible storage other than AWS, **with protocol**, e.g. `https://storage.googleapis.com`; " +
-            "without it, AWS S3. OpenTok's servers upload to it from the internet: a loopback, private-network, link-local " +
-            "or local-only (`localhost`, `.local`, `.internal`, `.home.arpa`) host, or `http`, is refused unless `apiUrl` is " +
-            "a loopback emulator too. An old revision of OpenTok's docs shows it without protocol; the current one with, and " +
-            "that is what is sent. A value without protocol is refused with the suggested fix.",
-    },
     sse: {
         kind: "string",
-        group: "s3",
+        group: "target",
+        appliesTo: { type: "s3" },
         secret: false,
         change: "update",
+        sent: "config",
         required: false,
         default: (): SseMode => "s3",
         allowed: sseModes,
@@ -178,38 +199,64 @@ export const properties: PropertyTable = {
             "`s3` asks for SSE-S3 (S3-managed keys, AES256); `none` asks for none. OpenTok supports no KMS or customer " +
             "keys: `kms`/`aws:kms` are refused with that reason.",
     },
-    accountName: {
+    endpoint: {
         kind: "string",
-        group: "azure",
+        group: "target",
+        appliesTo: { type: "s3" },
         secret: false,
         change: "update",
+        sent: "config",
+        required: false,
+        rule: rules.endpointRule,
+        related: { reads: ["apiUrl"], rule: (endpoint, { apiUrl }, shown) => rules.reachableEndpointRule(endpoint, apiUrl!, shown) },
+        resolve: rules.withoutTrailingSlashes,
+        doc:
+            "base URL of S3-compatible storage other than AWS, **with protocol**, e.g. `https://storage.googleapis.com`; " +
+            "without it, AWS S3. OpenTok's servers upload to it from the internet: a loopback, private-network, link-local " +
+            "or local-only (`localhost`, `.local`, `.internal`, `.home.arpa`) host, or `http`, is refused unless `apiUrl` is " +
+            "a loopback emulator too. An old revision of OpenTok's docs shows it without protocol; the current one with, and " +
+            "that is what is sent. A value without protocol is refused with the suggested fix.",
+    },
+    accountName: {
+        kind: "string",
+        group: "target",
+        appliesTo: { type: "azure" },
+        secret: false,
+        change: "update",
+        sent: "config",
         required: true,
         rule: rules.accountNameRule,
         doc: "the storage account, 3 to 24 lowercase letters and digits.",
     },
     accountKey: {
         kind: "string",
-        group: "azure",
+        group: "target",
+        appliesTo: { type: "azure" },
         secret: true,
         change: "update",
+        sent: "config",
         required: true,
         rule: rules.accountKeyRule,
         doc: "the storage account's access key (base64).",
     },
     container: {
         kind: "string",
-        group: "azure",
+        group: "target",
+        appliesTo: { type: "azure" },
         secret: false,
         change: "update",
+        sent: "config",
         required: true,
         rule: rules.containerRule,
         doc: "the blob container, 3 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit, no `--`.",
     },
     domain: {
         kind: "string",
-        group: "azure",
+        group: "target",
+        appliesTo: { type: "azure" },
         secret: false,
         change: "update",
+        sent: "config",
         required: false,
         rule: rules.domainRule,
         doc: "the blob service's host name, without protocol, e.g. for a sovereign cloud; without it, Azure's.",
@@ -219,6 +266,7 @@ export const properties: PropertyTable = {
         group: "target",
         secret: false,
         change: "update",
+        sent: "top",
         required: true,
         allowed: fallbackModes,
         rule: rules.oneOf(fallbackModes),
@@ -243,7 +291,7 @@ export const properties: PropertyTable = {
     },
 };
 
-/** Every input, in the table's order. */
+/** Every input, in the table's order (the order of the docs, of failures and of the body's keys). */
 export const propertyNames = Object.keys(properties).filter(isPropertyName);
 
 export function isPropertyName(name: string): name is PropertyName {
@@ -256,13 +304,55 @@ export const secretPropertyNames: readonly PropertyName[] = propertyNames.filter
 /** Changing one of these addresses another project (or API): the resource is replaced. */
 export const replacePropertyNames: readonly PropertyName[] = propertyNames.filter((name) => properties[name].change === "replace");
 
-/** Whether the property's group applies to inputs of this auth mode and target type. */
+/** The credential inputs of one API (its `appliesTo.authMode`). */
+export function credentialNamesOf(mode: AuthMode): PropertyName[] {
+    return propertyNames.filter((name) => authModeOfRow(name) === mode);
+}
+
+/** The inputs that apply only to targets of one type. */
+export function targetTypeNamesOf(type: TargetType): PropertyName[] {
+    return propertyNames.filter((name) => targetTypeOfRow(name) === type);
+}
+
+function authModeOfRow(name: PropertyName): AuthMode | undefined {
+    const appliesTo = properties[name].appliesTo;
+    return appliesTo !== undefined && "authMode" in appliesTo ? appliesTo.authMode : undefined;
+}
+
+/** The target type an input applies to alone, if any. */
+export function targetTypeOfRow(name: PropertyName): TargetType | undefined {
+    const appliesTo = properties[name].appliesTo;
+    return appliesTo !== undefined && "type" in appliesTo ? appliesTo.type : undefined;
+}
+
+/** Whether the input applies to a target of this auth mode and type. */
 export function applies(name: PropertyName, mode: AuthMode, type: unknown): boolean {
-    const { group, authMode } = properties[name];
-    if (group === "credentials") {
-        return authMode === undefined || authMode === mode;
+    const appliesTo = properties[name].appliesTo;
+    if (appliesTo === undefined) {
+        return true;
     }
-    return group === "target" || group === type;
+    return "authMode" in appliesTo ? appliesTo.authMode === mode : appliesTo.type === type;
+}
+
+/** Inputs every target holds once defaults are applied (TargetInputs' required fields). */
+export function alwaysPresent(name: PropertyName): boolean {
+    const row = properties[name];
+    return row.appliesTo === undefined && (row.kind === "boolean" || row.default !== undefined || row.required);
+}
+
+/**
+ * The API the inputs (or state) are for: the Vonage Video API when any of its credentials is
+ * given, else OpenTok (the default, which earlier state that has no application always is).
+ */
+export function authModeOf(inputs: Readonly<Record<string, unknown>>): AuthMode {
+    return credentialNamesOf("vonage").some((name) => isGiven(inputs[name])) ? "vonage" : "opentok";
+}
+
+/** The project the target belongs to, and the resource's id: the API key, or the application ID. */
+export function projectIdOf(inputs: Readonly<Record<string, unknown>>): string {
+    const mode = authModeOf(inputs);
+    const name = propertyNames.find((n) => properties[n].identifiesProject && authModeOfRow(n) === mode);
+    return String(inputs[name!]);
 }
 
 /** The type of the value a property holds, from its row: for check's typed result and for state. */

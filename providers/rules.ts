@@ -168,6 +168,25 @@ export function unreachableEndpointReason(endpoint: string): string | undefined 
     return url.protocol === "http:" ? "a plain http URL" : undefined;
 }
 
+/**
+ * An endpoint OpenTok cannot reach (loopback, a private network, plain http) is refused unless
+ * apiUrl is a loopback emulator too: OpenTok's own servers would be told to upload there, every
+ * upload would fail, and with fallback "none" every archive would be lost. The preflight cannot
+ * catch it, as it runs on this machine, which does reach the endpoint.
+ */
+export function reachableEndpointRule(endpoint: string, apiUrl: string, shown: (value: string) => string): string | undefined {
+    const kind = isLoopbackUrl(apiUrl) ? undefined : unreachableEndpointReason(endpoint);
+    if (kind === undefined) {
+        return undefined;
+    }
+    return (
+        `was ${shown(endpoint)}, ${kind}: OpenTok's servers upload archives from the internet and can never reach it, ` +
+        `so every upload would fail, and with fallback "none" every archive would be lost. Such an endpoint is accepted only with a ` +
+        `loopback apiUrl (a local emulator, apiUrl ${shown(apiUrl)} is not one); give storage that the internet ` +
+        `reaches over https, such as "https://storage.googleapis.com", or leave endpoint out for AWS S3`
+    );
+}
+
 /** RFC 6761 and RFC 8375 names, and the suffixes commonly used for names only a local network resolves. */
 const localOnlyNames = /(^|\.)(localhost|local|localdomain|internal|lan|home\.arpa)$/;
 

@@ -204,12 +204,6 @@ describe("auth modes in check", () => {
 
     it.each([
         [
-            "both modes",
-            (v: TargetInputs) => ({ ...v, apiKey: "12345678", apiSecret }),
-            "applicationId",
-            /cannot be given together with apiKey and apiSecret: give either apiKey and apiSecret \(an OpenTok project\) or applicationId and privateKey/,
-        ],
-        [
             "an application without its key",
             (v: TargetInputs) => ({ ...v, privateKey: undefined }),
             "privateKey",
@@ -245,6 +239,17 @@ describe("auth modes in check", () => {
         expect(failures[0]).toMatchObject({ property });
         expect(failures[0]!.reason).toMatch(reason);
         expect(JSON.stringify(failures)).not.toContain(vonageKeys.privateKey.split("\n")[1]!);
+    });
+
+    it("fails each of an application's inputs given with a project's, saying to give one or the other", async () => {
+        const failures = await checkFailures({ ...validVonageInputs(emulator), apiKey: "12345678", apiSecret });
+        const reason =
+            "cannot be given together with apiKey and apiSecret: give either apiKey and apiSecret (an OpenTok project) or " +
+            "applicationId and privateKey (a Vonage Video API application), not both";
+        expect(failures).toEqual([
+            { property: "applicationId", reason },
+            { property: "privateKey", reason },
+        ]);
     });
 
     it("accepts either spelling of the keep-in-cloud fallback, keeping the one each API documents", async () => {

@@ -1,12 +1,15 @@
-// The property table (providers/properties.ts) is the one source of each input's facts: the
-// documented input list is what the table renders, and the resource's Args (written out for their
-// TSDoc) hold the table's names and types. The type-level checks fail `npm run typecheck`.
+// The property table (providers/properties.ts) is where an input is declared: the resource's Args,
+// the TargetInputs and TargetBody types and docs/provider.md's input list are generated from it,
+// and check reads it at run time, in whatever order its rows come.
 
-import * as fs from "fs";
+import { spawnSync } from "child_process";
+import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArchiveUploadTargetArgs, ArchiveUploadTargetOutputs, TargetInputs } from "../providers";
-import { properties, propertyNames } from "../providers/properties";
-import { documentedInputList, providerDoc, renderInputList } from "./support/property-docs";
+import type * as propertiesModule from "../providers/properties";
+import type * as checkModule from "../providers/check";
+import { unknownValue } from "../providers/unknown";
+import { apiSecret, secretKey, vonageKeys } from "./support/fixtures";
 
 /** True only when A and B are the same type (not merely assignable either way). */
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -21,48 +24,88 @@ type OutputsOfTable = {
 };
 const outputsHoldTheTable: Same<ArchiveUploadTargetOutputs, OutputsOfTable> = true;
 
-/** The inputs Args requires. */
+/** The inputs Args requires: only fallback, which every target needs and which has no default on purpose. */
 type RequiredArg = {
     [K in keyof ArchiveUploadTargetArgs]-?: object extends Pick<ArchiveUploadTargetArgs, K> ? never : K;
 }[keyof ArchiveUploadTargetArgs];
-const requiredArgs: RequiredArg[] = ["fallback"];
+const onlyFallbackIsRequired: Same<RequiredArg, "fallback"> = true;
 
-describe("the property table", () => {
-    it("renders docs/provider.md's input list (run `npm run docs:inputs` after changing the table)", () => {
-        expect(documentedInputList(fs.readFileSync(providerDoc, "utf8"))).toBe(renderInputList());
-    });
-
-    it("holds the resource's Args and outputs to its names and types (checked by the typecheck)", () => {
-        expect([argsHoldTheTable, outputsHoldTheTable]).toEqual([true, true]);
-    });
-
-    it("requires in Args exactly the inputs every target must be given", () => {
-        const alwaysRequired = propertyNames.filter((name) => {
-            const row = properties[name];
-            return row.group === "target" && row.kind === "string" && row.required;
+describe("what the property table generates", () => {
+    it("is what providers/inputs.generated.ts and docs/provider.md hold (`npm run generate` writes them)", () => {
+        // A child process: prettier, which formats the generated text, cannot load under jest's VM.
+        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/generate-inputs.ts", "--check"], {
+            cwd: path.join(__dirname, ".."),
+            encoding: "utf8",
         });
-        expect(alwaysRequired).toEqual(requiredArgs);
+        expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    });
+
+    it("types Args and outputs by the table, requiring only fallback (checked by the typecheck)", () => {
+        expect([argsHoldTheTable, outputsHoldTheTable, onlyFallbackIsRequired]).toEqual([true, true, true]);
     });
 });
 
-describe("the short summaries written by hand", () => {
-    const names = (text: string) => [...text.matchAll(/`(\w+)`/g)].map((m) => m[1]!).sort();
-    const withChange = (change: string) => propertyNames.filter((name) => properties[name].change === change).sort();
-    const secret = propertyNames.filter((name) => properties[name].secret).sort();
-    const packageReadme = fs.readFileSync(`${__dirname}/../providers/README.md`, "utf8").replace(/\s+/g, " ");
-    const readme = fs.readFileSync(`${__dirname}/../README.md`, "utf8").replace(/\s+/g, " ");
+describe("check with the table's rows in reverse order", () => {
+    const emulatorUrl = "http://127.0.0.1:9";
+    const s3 = { apiKey: "12345678", apiSecret, apiUrl: emulatorUrl, bucket: "acme-archives", accessKey: "AKIAIOSFODNN7EXAMPLE", secretKey };
+    const cases: Record<string, Record<string, unknown>> = {
+        "a valid S3 target": { ...s3, fallback: "none" },
+        "an Azure target with an S3 input": {
+            ...s3,
+            type: "azure",
+            accountName: "acme",
+            accountKey: "a2V5",
+            container: "archives",
+            fallback: "opentok",
+        },
+        "both APIs' credentials": {
+            ...s3,
+            applicationId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+            privateKey: vonageKeys.privateKey,
+            fallback: "none",
+        },
+        "an unreachable endpoint with OpenTok's API": { ...s3, apiUrl: "https://api.opentok.com", endpoint: "http://10.0.0.1", fallback: "none" },
+        "an Azure input with no type given": { ...s3, container: "archives", fallback: "none" },
+        "a bad type": { ...s3, type: "gcs", fallback: "none" },
+        "no fallback, unknown bucket": { ...s3, bucket: unknownValue },
+        "old state's shape (no type, sse or verify)": { ...s3, fallback: "opentok" },
+    };
 
-    it("providers/README.md lists every input, and the table's replacing, state-only and secret inputs", () => {
-        const table = packageReadme.slice(packageReadme.indexOf("## Inputs"), packageReadme.indexOf("## What state holds"));
-        expect([...new Set(names(table.slice(0, table.indexOf("Changing "))))].filter((n) => propertyNames.includes(n as never))).toEqual(
-            [...propertyNames].sort(),
-        );
-        expect(names(/Changing (.*?) replaces the resource/.exec(table)![1]!)).toEqual(withChange("replace"));
-        expect(names(/none when only (.*?) changed/.exec(table)![1]!)).toEqual(withChange("state"));
-        expect(names(/Secrets \((.*?)\) are always stored as secrets/.exec(table)![1]!)).toEqual(secret);
-    });
+    function checkWith(reversed: boolean): typeof checkModule {
+        let loaded: typeof checkModule | undefined;
+        jest.isolateModules(() => {
+            if (reversed) {
+                jest.doMock("../providers/properties", () => {
+                    const actual = jest.requireActual<typeof propertiesModule>("../providers/properties");
+                    const names = [...actual.propertyNames].reverse();
+                    return { ...actual, propertyNames: names, properties: Object.fromEntries(names.map((n) => [n, actual.properties[n]])) };
+                });
+            }
+            loaded = require("../providers/check");
+        });
+        jest.dontMock("../providers/properties");
+        return loaded!;
+    }
 
-    it("README.md names the secret inputs", () => {
-        expect(names(/; ([^;.]*) are always secret in state/.exec(readme)![1]!)).toEqual(secret);
+    const sorted = <T extends { property: string }>(failures: T[]) => [...failures].sort((a, b) => a.property.localeCompare(b.property));
+
+    it.each(Object.keys(cases))("answers the same for %s", (name) => {
+        const [inOrder, reversed] = [checkWith(false), checkWith(true)];
+        const given = cases[name]!;
+        const [a, b] = [inOrder.checkAtPreview(given), reversed.checkAtPreview(given)];
+        expect(b.ok).toBe(a.ok);
+        if (a.ok && b.ok) {
+            expect(b.inputs).toEqual(a.inputs);
+        } else if (!a.ok && !b.ok) {
+            expect(sorted(b.failures)).toEqual(sorted(a.failures));
+        }
+        const stored = (check: typeof checkModule) => {
+            try {
+                return check.stateFromStored(given);
+            } catch (error) {
+                return String(error);
+            }
+        };
+        expect(stored(reversed)).toEqual(stored(inOrder));
     });
 });

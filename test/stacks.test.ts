@@ -507,7 +507,7 @@ describe("stack settings", () => {
         [
             "an OpenTok project and a Vonage application both",
             { "opentok:applicationId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "opentok:privateKey": privateKey },
-            /^Configuration 'opentok:applicationId': opentok:applicationId cannot be given together with apiKey and apiSecret.*Remove the credentials the stack does not use: pulumi config rm opentok:apiKey/,
+            /^2 configuration problems in stack dev; nothing was created:\n- Configuration 'opentok:applicationId': opentok:applicationId cannot be given together with apiKey and apiSecret.*Remove the credentials the stack does not use: pulumi config rm opentok:apiKey/,
         ],
         [
             "a misspelt key (it would be ignored)",
