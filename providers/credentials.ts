@@ -2,18 +2,11 @@
 // reads them from its configuration and wants to refuse them before it creates anything else.
 
 import { checkAtPreview } from "./check";
-import type { CheckFailure } from "./inputs";
+import type { CheckFailure, CredentialInputs } from "./inputs";
 import { applies, isPropertyName, properties, propertyNames } from "./properties";
 import { unknownValue } from "./unknown";
 
-/** The credential inputs of an ArchiveUploadTarget, as a program's configuration gives them. */
-export interface CredentialInputs {
-    apiKey?: string;
-    apiSecret?: string;
-    applicationId?: string;
-    privateKey?: string;
-    apiUrl?: string;
-}
+export type { CredentialInputs } from "./inputs.generated";
 
 /**
  * Why the target's check would refuse these credentials, one failure per problem (none when it

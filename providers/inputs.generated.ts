@@ -133,6 +133,15 @@ export type TargetInputs = {
 
 export type PropertyName = keyof TargetInputs;
 
+/** The credential inputs of an ArchiveUploadTarget, as a program's configuration gives them. */
+export interface CredentialInputs {
+    apiKey?: string;
+    apiSecret?: string;
+    applicationId?: string;
+    privateKey?: string;
+    apiUrl?: string;
+}
+
 /** The JSON body of PUT .../archive/storage, for each target type. */
 export type TargetBody =
     | {

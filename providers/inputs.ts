@@ -17,7 +17,7 @@ export const defaultApiUrls: Record<AuthMode, string> = { opentok: "https://api.
 /** @internal */
 export const defaultApiUrl = defaultApiUrls.opentok;
 
-export type { ArchiveUploadTargetArgs, PropertyName, TargetBody, TargetInputs } from "./inputs.generated";
+export type { ArchiveUploadTargetArgs, CredentialInputs, PropertyName, TargetBody, TargetInputs } from "./inputs.generated";
 
 /** Inputs as a program gives them: anything, until check has validated them. */
 export type RawInputs = Readonly<Record<string, unknown>>;
