@@ -214,8 +214,8 @@ export const properties: PropertyTable = {
             "base URL of S3-compatible storage other than AWS, **with protocol**, e.g. `https://storage.googleapis.com`; " +
             "without it, AWS S3. OpenTok's servers upload to it from the internet: a loopback, private-network, link-local " +
             "or local-only (`localhost`, `.local`, `.internal`, `.home.arpa`) host, or `http`, is refused unless `apiUrl` is " +
-            "a loopback emulator too. An old revision of OpenTok's docs shows it without protocol; the current one with, and " +
-            "that is what is sent. A value without protocol is refused with the suggested fix.",
+            "a loopback emulator too. It is sent with its protocol, as OpenTok's documentation shows it; a value without one is " +
+            "refused with the suggested fix.",
     },
     accountName: {
         kind: "string",
