@@ -2,34 +2,14 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { apiSecret, secretKey } from "./support/fixtures";
-
-interface Registered {
-    type: string;
-    name: string;
-    inputs: Record<string, unknown>;
-}
-
-const registered: Registered[] = [];
+import { recordRegistrations } from "./support/mock-resources";
 
 /** How a secret value reaches the engine: wrapped in Pulumi's secret signature. */
 function secretEnvelope(value: string) {
     return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
 }
 
-beforeAll(async () => {
-    await pulumi.runtime.setMocks(
-        {
-            newResource: (args) => {
-                registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-                return { id: String(args.inputs.apiKey), state: args.inputs };
-            },
-            call: () => ({}),
-        },
-        "opentok-archive-storage",
-        "test",
-        false,
-    );
-});
+const registered = recordRegistrations((args) => ({ id: String(args.inputs.apiKey) }), "test", false);
 
 async function resolved<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
     const value = await new Promise<T>((resolve) => output.apply(resolve));
@@ -119,15 +99,5 @@ describe("ArchiveUploadTarget", () => {
         // 59 KB, bundled and compressed 14 KB, the checkout loader 3 KB.
         expect(providerText).not.toContain("X-OPENTOK-AUTH");
         expect((providerText as string).length).toBeLessThanOrEqual(1024);
-    });
-});
-
-describe("the provider wrapped in a program's own pulumi.dynamic.Resource", () => {
-    it("closure-serializes, as that resource would store it (and npm run bench measures it)", async () => {
-        const { archiveUploadTargetProvider } =
-            require("../providers/archive-upload-target-provider") as typeof import("../providers/archive-upload-target-provider");
-        const { text } = await pulumi.runtime.serializeFunction(() => archiveUploadTargetProvider, { allowSecrets: true });
-        expect(text).toContain("exports.handler");
-        expect(text).not.toContain(apiSecret);
     });
 });
