@@ -227,9 +227,6 @@ describe("lifecycle through the dynamic-provider host", () => {
         const { result, http } = await deployment((host) => preview(host, unknowns, state));
         expect(result.get("unknowns")).toBe("update");
         expect(http).toEqual([]);
-
-        const fresh = await deployment((host) => preview(host, program({ other: { ...validInputs(emulator), bucket: unknownValue } }), new Map()));
-        expect(fresh.result.get("other")).toBe("create");
     });
 
     it("invalid inputs fail in Check, naming the property, before any request", async () => {
@@ -312,18 +309,19 @@ describe("secrets across gRPC", () => {
 });
 
 describe("a Vonage application through the host", () => {
-    it("creates, updates to Azure, and destroys a Vonage application's target", async () => {
-        const inputs = validVonageInputs(emulator);
+    // Its diff (s3 to azure is an update) and its DELETE are pinned directly; through the host:
+    // the multi-line key and the application ID as id, and the RS256 tokens the emulator received.
+    it("creates a Vonage application's Azure target and destroys it", async () => {
+        const inputs = { ...validVonageInputs(emulator), ...azureTarget() };
         const created = (await deployment((host) => up(host, program({ target: inputs }), new Map()))).result;
         expect(created.get("target")?.id).toBe(inputs.applicationId);
-        const updated = (await deployment((host) => up(host, program({ target: { ...inputs, ...azureTarget() } }), created))).result;
-        await deployment((host) => destroy(host, updated));
+        await deployment((host) => destroy(host, created));
 
         const seen = emulator.received().map((r) => `${r.method} ${r.auth} ${r.outcome} ${r.rawBody ? JSON.parse(r.rawBody).type : "-"}`);
-        expect(seen).toEqual(["PUT vonage 200 s3", "PUT vonage 200 azure", "DELETE vonage 204 -"]);
+        expect(seen).toEqual(["PUT vonage 200 azure", "DELETE vonage 204 -"]);
         for (const request of emulator.received()) {
             expect(verifySignature(String(request.headers.authorization).slice(7), vonageKeys.publicKey)).toBe(true);
         }
-        expect(emulator.targets.has(inputs.applicationId)).toBe(false);
+        expect(emulator.targets.has(inputs.applicationId!)).toBe(false);
     });
 });
