@@ -3,42 +3,14 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { ArchiveStorage, ArchiveStorageArgs } from "@opentok-archive-storage/archive-upload-target/aws";
-
-interface Registered {
-    type: string;
-    name: string;
-    inputs: Record<string, unknown>;
-}
+import { recordRegistrations, resolved } from "./support/mock-resources";
 
 // One mock monitor for the file: a component registers its outputs after the test that made it.
-const registered: Registered[] = [];
+const registered = recordRegistrations((args) => ({
+    id: `${args.name}-id`,
+    outputs: { bucket: `${args.name}-b1`, name: `${args.name}-user`, arn: `arn:aws:iam::123456789012:user/opentok/${args.name}-user` },
+}));
 
-beforeAll(async () => {
-    await pulumi.runtime.setMocks(
-        {
-            newResource: (args) => {
-                registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-                return {
-                    id: `${args.name}-id`,
-                    state: {
-                        ...args.inputs,
-                        bucket: `${args.name}-b1`,
-                        name: `${args.name}-user`,
-                        arn: `arn:aws:iam::123456789012:user/opentok/${args.name}-user`,
-                    },
-                };
-            },
-            call: () => ({}),
-        },
-        "opentok-archive-storage",
-        "dev",
-    );
-});
-
-// Lets every registration the tests started finish before jest tears the file down.
-afterAll(() => pulumi.runtime.disconnect());
-
-const resolved = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 const inputsOf = (type: string, component: string) => registered.find((r) => r.type === type && r.name.startsWith(component))!.inputs;
 
 it("takes credentials, sse, fallback, forceDestroy, verify and tags from other resources' outputs", async () => {

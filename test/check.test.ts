@@ -1,11 +1,15 @@
-// Every validation rule of `check`, for OpenTok projects, Vonage applications and Azure targets:
-// the failure names the property and says what is allowed. Table-driven: each row is
-// [property, bad value, what the reason must say].
+// The provider's check called directly: every validation rule as check applies it, for OpenTok
+// projects, Vonage applications and Azure targets (the failure names the property and says what
+// is allowed; table-driven, each row [property, bad value, what the reason must say]), the
+// defaults and normal forms it stores, and no secret in any failure. The rules' own cases are in
+// rules.test.ts.
 
 import type { TargetInputs } from "../providers/inputs";
 import { lazyArchiveUploadTargetProvider as provider } from "../providers/provider-loader";
 import { unknownValue } from "../providers/unknown";
 import { apiSecret, azureTarget, secretKey, useEmulator, validInputs, validVonageInputs, vonageKeys } from "./support/fixtures";
+import { cardNumber, expectNothingSecret, failedCheckCases } from "./support/failed-check-cases";
+import { secretForms, secretRunsIn } from "./support/secret-leaks";
 
 const emulator = useEmulator();
 
@@ -124,35 +128,8 @@ describe("check", () => {
     });
 });
 
-describe("an endpoint OpenTok can reach", () => {
+describe("an endpoint OpenTok can reach (which endpoints: rules.test.ts)", () => {
     const realApi = { apiUrl: "https://api.opentok.com" };
-
-    it.each([
-        ["http://127.0.0.1:9000", "a loopback address"],
-        ["https://127.0.0.1:9000", "a loopback address"],
-        ["http://localhost:9000", "a local-only host name"],
-        ["https://[::1]:9000", "a loopback address"],
-        ["https://10.1.2.3", "a private-network address"],
-        ["https://172.16.0.1", "a private-network address"],
-        ["https://172.31.255.255", "a private-network address"],
-        ["https://192.168.1.10:9000", "a private-network address"],
-        ["https://169.254.169.254", "a link-local address"],
-        ["https://100.64.0.1", "a carrier-grade NAT address"],
-        ["https://0.0.0.0", "an address of this host"],
-        ["https://[fc00::1]", "a private (unique local, fc00::/7) address"],
-        ["https://[fd12:3456::1]", "a private (unique local, fc00::/7) address"],
-        ["https://[fe80::1]", "a link-local address"],
-        ["https://[::ffff:a00:1]", "a private-network address"],
-        ["https://minio.local", "a local-only host name"],
-        ["https://minio.internal", "a local-only host name"],
-        ["https://s3.localhost", "a local-only host name"],
-        ["https://nas.home.arpa", "a local-only host name"],
-    ])("refuses %s with the real API, saying why and what is allowed", async (endpoint, kind) => {
-        const failures = await failuresFor({ ...realApi, endpoint });
-        expect(failures).toEqual([{ property: "endpoint", reason: expect.stringContaining(kind) }]);
-        expect(failures[0]!.reason).toMatch(/OpenTok's servers upload archives from the internet and can never reach it/);
-        expect(failures[0]!.reason).toMatch(/accepted only with a loopback apiUrl \(a local emulator/);
-    });
 
     it("says what the user sees, in full", async () => {
         const failures = await failuresFor({ ...realApi, endpoint: "http://127.0.0.1:9000" });
@@ -167,13 +144,6 @@ describe("an endpoint OpenTok can reach", () => {
             },
         ]);
     });
-
-    it.each(["https://storage.googleapis.com", "https://172.32.0.1", "https://11.0.0.1", "https://192.169.0.1", "https://[2001:db8::1]"])(
-        "accepts %s with the real API",
-        async (endpoint) => {
-            expect(await failuresFor({ ...realApi, endpoint })).toEqual([]);
-        },
-    );
 
     it("accepts a loopback or private endpoint with a loopback apiUrl (an emulator)", async () => {
         for (const apiUrl of ["http://127.0.0.1:3900", "http://localhost:3900", "http://[::1]:3900"]) {
@@ -338,5 +308,105 @@ describe("a value of the wrong type", () => {
     it("verify: NaN is not reported as null", async () => {
         const { failures } = await checkResult({ ...validInputs(emulator), verify: Number.NaN });
         expect(failures).toEqual([{ property: "verify", reason: expect.not.stringMatching(/was null/) }]);
+    });
+});
+
+describe("check returns what the host can serialize", () => {
+    it("no undefined value, even for inputs left out", async () => {
+        const { privateKey: _privateKey, fallback: _fallback, ...inputs } = validVonageInputs(emulator);
+        const result = await provider.check!({} as TargetInputs, inputs as TargetInputs);
+        expect(Object.entries(result.inputs!).filter(([, v]) => v === undefined)).toEqual([]);
+    });
+});
+
+describe("a secret in another input", () => {
+    it.each([
+        ["bucket", { bucket: secretKey }, "secretKey"],
+        ["apiKey", { apiKey: apiSecret }, "apiSecret"],
+        ["apiUrl", { apiUrl: `https://api.opentok.com/${apiSecret}` }, "apiSecret"],
+        ["accessKey", { accessKey: secretKey }, "secretKey"],
+    ])("refuses a secret typed into %s, without quoting it, and create sends nothing", async (property, change, secretName) => {
+        const inputs = { ...validInputs(emulator), ...change };
+        const failures = await checkFailures(inputs);
+        expect(failures).toEqual([
+            { property, reason: expect.stringMatching(new RegExp(`the (same )?value (as|of) ${secretName}, which is secret`)) },
+        ]);
+        for (const form of [apiSecret, secretKey].flatMap(secretForms)) {
+            expect(JSON.stringify(failures)).not.toContain(form);
+        }
+        await expect(provider.create(inputs as TargetInputs)).rejects.toMatchObject({ name: "InvalidInputsError" });
+        expect(emulator.received()).toHaveLength(0);
+    });
+
+    // apiKey 4600012345 written unquoted in YAML/JSON is the apiKey "4600012345": equal to
+    // apiSecret, it would be stored in plain text and sent in the URL.
+    it("refuses a numeric apiKey equal to apiSecret, as it refuses the string, and create sends nothing", async () => {
+        const digits = "4600012345";
+        const inputs = { ...validInputs(emulator, { apiKey: digits, apiSecret: digits }), apiKey: Number(digits) };
+        expect(await checkFailures(inputs)).toEqual([expect.objectContaining({ property: "apiKey", reason: expect.stringMatching(/apiSecret/) })]);
+        await expect(provider.create(inputs as unknown as TargetInputs)).rejects.toMatchObject({ name: "InvalidInputsError" });
+        expect(emulator.requests).toEqual([]);
+    });
+
+    // redact() leaves values under 4 characters alone; the misplaced-secret guard refuses an
+    // input equal to a secret at any length.
+    it("does not show a 3-character apiSecret typed into bucket too", async () => {
+        const text = JSON.stringify(await checkFailures({ ...validInputs(emulator), apiSecret: "Q7x", bucket: "Q7x" }));
+        expect(text).toMatch(/bucket/);
+        expect(text).not.toContain("Q7x");
+    });
+
+    it("reports an input named by a secret (a YAML slip) without showing the secret as the property", async () => {
+        const failures = await checkFailures({ ...validInputs(emulator), [secretKey]: "" });
+        expect(failures.length).toBeGreaterThan(0);
+        expect(secretRunsIn(JSON.stringify(failures), secretKey)).toEqual([]);
+    });
+});
+
+describe("a value quoted in a failure is redacted before it is cut", () => {
+    // An AWS secret key holds "/" and "+", so it is URL-encoded when written into a URL, where the
+    // misplaced-secret guard (raw values) does not see it; the rule's message quotes the URL, cut
+    // at 60 characters, which must come after redaction.
+    it.each([
+        ["its user info", `https://AKIAIOSFODNN7EXAMPLE:${encodeURIComponent(secretKey)}@minio.example.com`],
+        ["its path", `https://storage.googleapis.com/archives/${encodeURIComponent(secretKey)}`],
+    ])("an endpoint with the URL-encoded secretKey in %s shows no part of secretKey", async (_where, endpoint) => {
+        const text = JSON.stringify(await checkFailures({ ...validInputs(emulator), endpoint }));
+        expect(text).toMatch(/endpoint/);
+        expect(secretRunsIn(text, secretKey)).toEqual([]);
+    });
+
+    it("a bucket holding two lines of privateKey shows no line of the key, though every line is redacted elsewhere", async () => {
+        const keyLines = vonageKeys.privateKey.split("\n").filter((l) => l.length === 64);
+        const text = JSON.stringify(await checkFailures({ ...validVonageInputs(emulator), bucket: `${keyLines[3]}${keyLines[4]}` }));
+        expect(text).toMatch(/bucket/);
+        expect(secretRunsIn(text, keyLines[3]!, 16)).toEqual([]);
+    });
+});
+
+describe("what a failed check answers, and so what the engine prints", () => {
+    // After a failed check Pulumi prints "property X value Y has a problem: reason" with Y =
+    // inputs[X] from the inputs check returned, and the CLI masks only values equal to a config
+    // secret. These secrets come from anywhere but config, so nothing would mask them.
+    const cases = failedCheckCases(emulator);
+
+    it.each(cases)("%s: no secret in the failing inputs or the reasons", async (_name, testCase) => {
+        const result = await provider.check!({} as TargetInputs, testCase.inputs() as TargetInputs);
+        expectNothingSecret({ inputs: result.inputs as Record<string, unknown>, failures: result.failures ?? [] }, testCase);
+    });
+
+    it("keeps the inputs that passed, and leaves out the failing and unknown ones", async () => {
+        const inputs = { ...validInputs(emulator), bucket: secretKey, [secretKey]: "x" };
+        const result = await provider.check!({} as TargetInputs, inputs as TargetInputs);
+        expect(Object.keys(result.inputs ?? {}).sort()).toEqual(
+            Object.keys(validInputs(emulator))
+                .filter((n) => n !== "bucket")
+                .sort(),
+        );
+    });
+
+    it("says a secret given with the wrong type was a number, without quoting it", async () => {
+        const result = await provider.check!({} as TargetInputs, { ...validInputs(emulator), secretKey: cardNumber } as unknown as TargetInputs);
+        expect(result.failures).toEqual([{ property: "secretKey", reason: "must be a string, but was a number" }]);
     });
 });

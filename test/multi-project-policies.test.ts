@@ -7,47 +7,23 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import * as pulumi from "@pulumi/pulumi";
 import { ArchiveStorage } from "@opentok-archive-storage/archive-upload-target/aws";
+import { Registered, recordRegistrations, resolved } from "./support/mock-resources";
 
 const accountId = "123456789012";
 
-interface Registered {
-    type: string;
-    name: string;
-    inputs: Record<string, unknown>;
-}
+const registered = recordRegistrations((args) => ({
+    id: args.type.includes("ArchiveUploadTarget") ? String(args.inputs.apiKey ?? args.inputs.applicationId) : `${args.name}-id`,
+    outputs:
+        args.type === "aws:s3/bucket:Bucket"
+            ? { bucket: `${args.name}-a1b2c3`, arn: `arn:aws:s3:::${args.name}-a1b2c3` }
+            : args.type === "aws:iam/user:User"
+              ? { name: `${args.name}-user`, arn: `arn:aws:iam::${accountId}:user/opentok/${args.name}-user` }
+              : args.type === "aws:iam/accessKey:AccessKey"
+                ? { secret: `mock-secret-of-${args.name}` }
+                : {},
+}));
 
-const registered: Registered[] = [];
-
-beforeAll(async () => {
-    await pulumi.runtime.setMocks(
-        {
-            newResource: (args) => {
-                registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-                const outputs: Record<string, unknown> =
-                    args.type === "aws:s3/bucket:Bucket"
-                        ? { bucket: `${args.name}-a1b2c3`, arn: `arn:aws:s3:::${args.name}-a1b2c3` }
-                        : args.type === "aws:iam/user:User"
-                          ? { name: `${args.name}-user`, arn: `arn:aws:iam::${accountId}:user/opentok/${args.name}-user` }
-                          : args.type === "aws:iam/accessKey:AccessKey"
-                            ? { secret: `mock-secret-of-${args.name}` }
-                            : {};
-                return {
-                    id: args.type.includes("ArchiveUploadTarget") ? String(args.inputs.apiKey ?? args.inputs.applicationId) : `${args.name}-id`,
-                    state: { ...args.inputs, ...outputs },
-                };
-            },
-            call: () => ({}),
-        },
-        "opentok-archive-storage",
-        "dev",
-    );
-});
-
-afterAll(() => pulumi.runtime.disconnect());
-
-const resolved = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 const byName = (type: string, name: string) => {
     const matches = registered.filter((r) => r.type === type && r.name === name);
     expect(matches.map((r) => r.name)).toEqual([name]);

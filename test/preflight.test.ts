@@ -11,12 +11,14 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { TargetInputs } from "../providers/inputs";
 import { multipartProbeKey, preflightPolicyFromEnvironment, probeClientConfig, probeKey } from "../providers/preflight";
-import { lazyArchiveUploadTargetProvider as provider, archiveUploadTargetProviderText } from "../providers/provider-loader";
+import { lazyArchiveUploadTargetProvider as provider } from "../providers/provider-loader";
 import { PreflightError } from "../providers/preflight";
 import { S3Answer, S3Request, S3StandIn } from "./emulator/s3-stand-in";
-import { ProviderHost } from "./harness/provider-host";
 import { ScriptedApi } from "./support/scripted-api";
-import { apiSecret, fastRetryEnvironment, OpenTokS3Inputs, secretKey, useEmulator, validInputs } from "./support/fixtures";
+import { encodings } from "./support/encodings";
+import { apiSecret, OpenTokS3Inputs, secretKey, useEmulator, validInputs } from "./support/fixtures";
+import { createFailure } from "./support/failures";
+import { expectNoSecretIn } from "./support/secret-leaks";
 
 const S3rver = require("s3rver");
 
@@ -28,7 +30,7 @@ let s3rverUrl: string;
 
 // A budget that leaves room for several 50 ms retries however slow the machine, and a deadline no
 // loopback answer reaches.
-const preflightEnvironment = { OPENTOK_PREFLIGHT_BUDGET_MS: "2000", OPENTOK_PREFLIGHT_RETRY_MS: "50", OPENTOK_PREFLIGHT_TIMEOUT_MS: "10000" };
+const preflightEnvironment = { OPENTOK_PREFLIGHT_BUDGET_MS: "1000", OPENTOK_PREFLIGHT_RETRY_MS: "50", OPENTOK_PREFLIGHT_TIMEOUT_MS: "10000" };
 
 beforeAll(async () => {
     Object.assign(process.env, preflightEnvironment);
@@ -56,14 +58,7 @@ function againstStandIn(overrides: Partial<TargetInputs> = {}): OpenTokS3Inputs 
     return validInputs(emulator, { verify: true, endpoint: standIn.url, bucket: "acme-archives", sse: "s3", ...overrides });
 }
 
-async function createError(inputs: TargetInputs): Promise<PreflightError> {
-    try {
-        await provider.create(inputs);
-    } catch (e) {
-        return e as PreflightError;
-    }
-    throw new Error("create succeeded, but a preflight failure was expected");
-}
+const createError = (inputs: object) => createFailure<PreflightError>(inputs);
 
 function probeObjects(apiKey: string): string[] {
     const bucketDirectory = path.join(s3rverDirectory, "acme-archives");
@@ -262,38 +257,6 @@ describe("preflight against the S3 stand-in", () => {
         expect(standIn.requests).toHaveLength(0);
         await provider.update!(inputs.apiKey, inputs, { ...inputs, fallback: "opentok" });
         expect(standIn.operations()).toEqual(["PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"]);
-    });
-});
-
-describe("preflight through the dynamic-provider host", () => {
-    it("loads the S3 client in the host, probes, then sets the target; preview probes nothing", async () => {
-        const host = await ProviderHost.start({ ...fastRetryEnvironment, ...preflightEnvironment });
-        try {
-            const providerText = archiveUploadTargetProviderText;
-            standIn.script([{ status: 403, code: "InvalidAccessKeyId" }], { status: 200, sse: "AES256" });
-            const inputs = { ...againstStandIn(), __provider: providerText };
-            const urn = "urn:pulumi:test::opentok-archive-storage::pulumi-nodejs:dynamic/opentok:ArchiveUploadTarget::preflight";
-
-            const checked = await host.check(urn, {}, inputs);
-            expect(standIn.requests).toHaveLength(0);
-
-            await host.create(urn, checked.inputs);
-            expect(standIn.requests.map((r) => `${r.operation} ${r.headers["x-amz-server-side-encryption"] ?? "-"}`)).toEqual([
-                "PutObject AES256",
-                "PutObject AES256",
-                "CreateMultipartUpload AES256",
-                "UploadPart -",
-                "CompleteMultipartUpload -",
-            ]);
-            expect(emulator.received().map((r) => `${r.method} ${r.outcome}`)).toEqual(["PUT 200"]);
-
-            standIn.script([], { status: 404, code: "NoSuchBucket" });
-            const failure = await host.create(urn, { ...checked.inputs, apiKey: validInputs(emulator).apiKey }).catch((e: Error) => e);
-            expect((failure as Error).message).toMatch(/PreflightError|Preflight upload to s3:\/\/acme-archives\/.* failed \(NoSuchBucket/);
-            expect((failure as Error).message).not.toContain(secretKey);
-        } finally {
-            await host.stop();
-        }
     });
 });
 
@@ -573,6 +536,61 @@ class DrippingS3 {
         await new Promise<void>((resolve) => this.server.close(() => resolve()));
     }
 }
+
+describe("an S3 server that answers 400 echoing a secret", () => {
+    const xml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const servers: ScriptedApi[] = [];
+    const scriptedS3 = async (answer: ConstructorParameters<typeof ScriptedApi>[0]) => {
+        const s3 = await new ScriptedApi(answer).start();
+        servers.push(s3);
+        return s3;
+    };
+    afterEach(async () => {
+        await Promise.all(servers.splice(0).map((s3) => s3.stop()));
+    });
+    const s3Error = (message: string) =>
+        `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidArgument</Code><Message>${message}</Message></Error>`;
+
+    it.each(encodings)("%s, in S3's <Message>: no secret in the error, and S3's own words in it", async (_name, encode, local) => {
+        const s3 = await scriptedS3((_req, res) =>
+            res
+                .writeHead(400, { "content-type": "application/xml" })
+                .end(s3Error(`Invalid request, echoed: ${xml(encode(`secretKey=${secretKey}`))}`)),
+        );
+        const error = await createError({ ...validInputs(emulator), endpoint: s3.url, verify: true });
+        expect(error).toMatchObject({ name: "PreflightError", code: "InvalidArgument" });
+        expectNoSecretIn(error.message, [secretKey], encode, local, `secretKey=${secretKey}`);
+        if (!/\n/.test(encode(`secretKey=${secretKey}`))) {
+            expect(error.message).toContain("failed (InvalidArgument: Invalid request, echoed: ");
+        }
+        expect(emulator.received()).toHaveLength(0);
+    });
+
+    it("redacts every occurrence, and a secret that straddles the cut", async () => {
+        const s3 = await scriptedS3((_req, res) =>
+            res.writeHead(400, { "content-type": "application/xml" }).end(s3Error(`${"m".repeat(290)} ${secretKey} and ${secretKey}`)),
+        );
+        const error = await createError({ ...validInputs(emulator), endpoint: s3.url, verify: true });
+        expect(error).toMatchObject({ name: "PreflightError" });
+        for (let length = 6; length <= secretKey.length; length++) {
+            expect(error.message).not.toContain(secretKey.slice(0, length));
+        }
+        expect(emulator.received()).toHaveLength(0);
+    });
+
+    it.each(encodings)("%s, as a body that is not S3's XML: only its status, type and length", async (_name, encode, local) => {
+        const s3 = await scriptedS3((_req, res) =>
+            res
+                .writeHead(400, { "content-type": "text/html", "content-length": String(Buffer.byteLength(encode(secretKey))) })
+                .end(encode(secretKey)),
+        );
+        const error = await createError({ ...validInputs(emulator), endpoint: s3.url, verify: true });
+        expect(error.message).toContain(
+            `failed (UnknownError: status 400, a ${Buffer.byteLength(encode(secretKey))}-byte answer (text/html) that is not S3's XML error, not shown)`,
+        );
+        expectNoSecretIn(error.message, [secretKey], encode, local, secretKey);
+    });
+});
 
 describe("preflight deadlines", () => {
     // One byte every 700 ms: the head alone would take about 60 s, the body about 30 s. The

@@ -135,27 +135,6 @@ describe("workflows", () => {
         expect(guard?.run).toMatch(/exit 1/);
     });
 
-    // pulumi/actions' own defaults (its action.yml): an input that restates one is noise.
-    const actionDefaults: Record<string, unknown[]> = {
-        "github-token": ["${{ github.token }}", "${{ secrets.GITHUB_TOKEN }}"],
-        "work-dir": ["./", "."],
-        "comment-on-pr": [false, "false"],
-        refresh: [false, "false"],
-        upsert: [false, "false"],
-        "edit-pr-comment": [true, "true"],
-        "target-dependents": [false, "false"],
-        color: ["auto"],
-    };
-
-    it.each(files)("%s gives pulumi/actions no input that only restates its default", (file) => {
-        const restated = pulumiSteps(load(file)).flatMap((step) =>
-            Object.entries(step.with ?? {})
-                .filter(([input, value]) => actionDefaults[input]?.includes(value))
-                .map(([input]) => input),
-        );
-        expect(restated).toEqual([]);
-    });
-
     it("every policy config names a policy of the pack", () => {
         for (const stack of ["dev", "staging", "prod"]) {
             const config = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", `config.${stack}.json`), "utf8"));
@@ -192,45 +171,28 @@ describe("workflow runtimes", () => {
 describe("who gets which secret", () => {
     // job -> environment -> secrets -> AWS role variable, as docs/operating.md's table says.
     type Row = { job: string; environment?: string; secrets: string[]; role?: string };
+    const pulumiSecrets = ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"];
+    const preview = (stack: string, environment: string): Row => ({
+        job: `preview.yml preview (${stack})`,
+        environment,
+        secrets: pulumiSecrets,
+        role: "AWS_READ_ONLY_ROLE_ARN",
+    });
+    const up = (caller: string, environment: string): Row => ({
+        job: `${caller} → up.yml up`,
+        environment,
+        secrets: pulumiSecrets,
+        role: "AWS_ROLE_ARN",
+    });
     const expected: Row[] = [
-        {
-            job: "preview.yml preview (dev)",
-            environment: "preview-dev",
-            secrets: ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"],
-            role: "AWS_READ_ONLY_ROLE_ARN",
-        },
-        {
-            job: "preview.yml preview (staging)",
-            environment: "preview-staging",
-            secrets: ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"],
-            role: "AWS_READ_ONLY_ROLE_ARN",
-        },
-        {
-            job: "preview.yml preview (prod)",
-            environment: "preview-production",
-            secrets: ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"],
-            role: "AWS_READ_ONLY_ROLE_ARN",
-        },
+        preview("dev", "preview-dev"),
+        preview("staging", "preview-staging"),
+        preview("prod", "preview-production"),
         { job: "deploy.yml test", environment: undefined, secrets: [], role: undefined },
-        { job: "deploy.yml dev → up.yml up", environment: "dev", secrets: ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"], role: "AWS_ROLE_ARN" },
-        {
-            job: "deploy.yml staging → up.yml up",
-            environment: "staging",
-            secrets: ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"],
-            role: "AWS_ROLE_ARN",
-        },
-        {
-            job: "deploy.yml prod → up.yml up",
-            environment: "production",
-            secrets: ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"],
-            role: "AWS_ROLE_ARN",
-        },
-        {
-            job: "recreate.yml recreate → up.yml up",
-            environment: "${{ inputs.stack }}",
-            secrets: ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"],
-            role: "AWS_ROLE_ARN",
-        },
+        up("deploy.yml dev", "dev"),
+        up("deploy.yml staging", "staging"),
+        up("deploy.yml prod", "production"),
+        up("recreate.yml recreate", "${{ inputs.stack }}"),
     ];
 
     /** The table as the workflow files say it: matrix rows expanded, calls followed into up.yml. */

@@ -30,18 +30,19 @@ function previewSteps(): Record<string, unknown>[] {
         .map((step) => step.with ?? {});
 }
 
+/** A new stack with the passphrase secrets provider, the given config and the API secret as a secret. */
+async function initStack(stack: string, config: Record<string, string>): Promise<void> {
+    await project.ok(["stack", "init", stack, "--secrets-provider", "passphrase", "--non-interactive"]);
+    for (const [key, value] of Object.entries(config)) {
+        await project.ok(["config", "set", "--stack", stack, key, value]);
+    }
+    await project.ok(["config", "set", "--stack", stack, "--secret", "opentok:apiSecret", apiSecret]);
+}
+
 beforeAll(async () => {
     await emulator.start();
     project = StacksProject.create(await aws.start());
-    await project.ok(["stack", "init", "dev", "--secrets-provider", "passphrase", "--non-interactive"]);
-    for (const [key, value] of Object.entries({
-        "opentok:apiKey": apiKey,
-        "opentok:apiUrl": emulator.url,
-        "opentok-archive-storage:verify": "false",
-    })) {
-        await project.ok(["config", "set", "--stack", "dev", key, value]);
-    }
-    await project.ok(["config", "set", "--stack", "dev", "--secret", "opentok:apiSecret", apiSecret]);
+    await initStack("dev", { "opentok:apiKey": apiKey, "opentok:apiUrl": emulator.url, "opentok-archive-storage:verify": "false" });
     await project.ok(["up", "--stack", "dev", "--yes", "--skip-preview"]);
     await project.ok(["config", "set", "--stack", "dev", "opentok-archive-storage:sse", "none"]);
     emulator.clearLog();
@@ -84,21 +85,27 @@ describe("the preview of a change of sse", () => {
     });
 });
 
+/** `pulumi preview --diff` of a stack with the policy pack and the stack's policy config, as preview.yml runs it. */
+function previewWithPolicy(stack: string): Promise<CliResult> {
+    const policy = path.join(projectRoot, "policy");
+    return project.pulumi([
+        "preview",
+        "--stack",
+        stack,
+        "--diff",
+        "--non-interactive",
+        "--policy-pack",
+        policy,
+        "--policy-pack-config",
+        path.join(policy, `config.${stack}.json`),
+    ]);
+}
+
 describe("the policy pack run by the CLI, as the workflow runs it", () => {
     let preview: CliResult;
 
     beforeAll(async () => {
-        preview = await project.pulumi([
-            "preview",
-            "--stack",
-            "dev",
-            "--diff",
-            "--non-interactive",
-            "--policy-pack",
-            path.join(projectRoot, "policy"),
-            "--policy-pack-config",
-            path.join(projectRoot, "policy", "config.dev.json"),
-        ]);
+        preview = await previewWithPolicy("dev");
     }, 300_000);
 
     it("reports the violation of the stack that breaks a rule, and fails the preview (the policy is mandatory)", () => {
@@ -112,20 +119,8 @@ describe("the policy pack run by the CLI, as the workflow runs it", () => {
     });
 
     it("passes a stack that keeps every rule: prod's first preview, with prod's policy config", async () => {
-        await project.ok(["stack", "init", "prod", "--secrets-provider", "passphrase", "--non-interactive"]);
-        await project.ok(["config", "set", "--stack", "prod", "opentok:apiKey", "47100012"]);
-        await project.ok(["config", "set", "--stack", "prod", "--secret", "opentok:apiSecret", apiSecret]);
-        const prod = await project.pulumi([
-            "preview",
-            "--stack",
-            "prod",
-            "--diff",
-            "--non-interactive",
-            "--policy-pack",
-            path.join(projectRoot, "policy"),
-            "--policy-pack-config",
-            path.join(projectRoot, "policy", "config.prod.json"),
-        ]);
+        await initStack("prod", { "opentok:apiKey": "47100012" });
+        const prod = await previewWithPolicy("prod");
         expect({ code: prod.code, mandatory: prod.output.match(/\[mandatory\].*/g) }).toEqual({ code: 0, mandatory: null });
         expect(prod.output).toMatch(/Policy Packs run:[\s\S]*opentok-archive-storage\|local\|/);
         expect(prod.output).toMatch(/Resources:\n\s+\+ 21 to create/);

@@ -1,10 +1,11 @@
 // Inputs whose check fails on a property that holds, or sits beside, a secret that does not come
 // from Pulumi config: what the engine would print after the failure must not show it. Run
-// directly, through the provider host (test/failed-check.test.ts) and by `pulumi preview`
-// (test/cli/failed-check.test.ts).
+// directly (test/check.test.ts), through the provider host (test/host/check.test.ts) and by
+// `pulumi preview` (test/cli/failed-check.test.ts).
 
 import { generateKeyPairSync } from "crypto";
 import type { OpenTokEmulator } from "../emulator/opentok-emulator";
+import type { CheckResponse } from "../harness/provider-host";
 import { apiSecret, secretKey, validInputs, validVonageInputs } from "./fixtures";
 
 const ecKey = generateKeyPairSync("ec", {
@@ -58,3 +59,24 @@ export const failedCheckCases = (emulator: OpenTokEmulator): [string, FailedChec
         { property: "apiKey", inputs: () => ({ ...validInputs(emulator), apiSecret: ` ${apiSecret}\n`, apiKey: apiSecret }), secrets: [apiSecret] },
     ],
 ];
+
+/** The lines the engine prints for a failed check (pulumi/pulumi step_generator.go, issueCheckFailures). */
+export function enginePrints(check: CheckResponse): string {
+    return check.failures
+        .map(
+            (f) => `resource 'target': property ${f.property} value {${JSON.stringify(check.inputs[f.property] ?? null)}} has a problem: ${f.reason}`,
+        )
+        .join("\n");
+}
+
+export function expectNothingSecret(check: CheckResponse, { property, secrets }: FailedCheckCase): void {
+    expect(check.failures.map((f) => f.property)).toContain(property);
+    const printed = enginePrints(check);
+    for (const secret of secrets) {
+        expect(printed).not.toContain(secret);
+    }
+    // Every failing input is left out of the answer: none of them is quoted back.
+    for (const failure of check.failures) {
+        expect(Object.keys(check.inputs)).not.toContain(failure.property);
+    }
+}
