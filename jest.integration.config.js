@@ -1,5 +1,5 @@
 // `npm run test:integration`: the end-to-end suites — the package packed and installed with npm and
-// pnpm, the program under Pulumi's language host in each compiler mode, and `npm run local`
+// pnpm, the program run by the SDK's runner (as Pulumi's language host runs it) in each compiler mode, and `npm run local`
 // started and stopped as a user does. The try-out itself and stacks written by earlier releases
 // run under the real CLI (`npm run test:cli`).
 const base = require("./jest.config");
