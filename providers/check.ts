@@ -166,17 +166,17 @@ const apiDescriptions: Record<AuthMode, string> = {
     vonage: "a Vonage Video API application",
 };
 
-function credentialsOf(mode: AuthMode): string {
+function credentialsDescribed(mode: AuthMode): string {
     return `${credentialNamesOf(mode).join(" and ")} (${apiDescriptions[mode]})`;
 }
 
 function missingCredentialReason(mode: AuthMode): string {
     const other = authModes.find((m) => m !== mode)!;
-    return `is required but was not given; give ${credentialNamesOf(mode).join(" and ")}, or instead ${credentialsOf(other)}`;
+    return `is required but was not given; give ${credentialNamesOf(mode).join(" and ")}, or instead ${credentialsDescribed(other)}`;
 }
 
 function conflictReason(conflicting: readonly string[]): string {
-    const [first, second] = authModes.map(credentialsOf);
+    const [first, second] = authModes.map(credentialsDescribed);
     return `cannot be given together with ${conflicting.join(" and ")}: give either ${first} or ${second}, not both`;
 }
 
