@@ -3,24 +3,19 @@
 
 import { checkAtPreview } from "./check";
 import type { CheckFailure, CredentialInputs } from "./inputs";
-import { applies, isPropertyName, properties, propertyNames } from "./properties";
-import { unknownValue } from "./unknown";
+import { isPropertyName, properties } from "./properties";
 
 export type { CredentialInputs } from "./inputs.generated";
 
 /**
  * Why the target's check would refuse these credentials, one failure per problem (none when it
- * would accept them). It is ArchiveUploadTarget's check itself, run with every other required
- * input standing as not known yet, so its rules and messages are exactly the resource's. No
- * reason shows a secret's value.
+ * would accept them). It is ArchiveUploadTarget's check itself, run on the credentials alone and
+ * answering only their failures (the target's own inputs are missing, and are not the question),
+ * so its rules and messages are exactly the resource's. No reason shows a secret's value.
  */
 export function credentialFailures(given: CredentialInputs): CheckFailure[] {
-    const isCredential = (name: string) => isPropertyName(name) && properties[name].group === "credentials";
-    // The default target and its required inputs, unknown: check accepts them and moves on.
-    const notYetKnown = propertyNames.filter((name) => {
-        const row = properties[name];
-        return !isCredential(name) && applies(name, "opentok", properties.type.default!("opentok")) && row.kind === "string" && row.required;
-    });
-    const result = checkAtPreview({ ...Object.fromEntries(notYetKnown.map((name) => [name, unknownValue])), ...given });
-    return result.ok ? [] : result.failures.filter((failure) => isCredential(failure.property));
+    const result = checkAtPreview(given);
+    return result.ok
+        ? []
+        : result.failures.filter((failure) => isPropertyName(failure.property) && properties[failure.property].group === "credentials");
 }

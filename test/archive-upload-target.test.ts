@@ -79,6 +79,41 @@ describe("ArchiveUploadTarget", () => {
         expect(secretOutputs.sort()).toEqual(Object.keys(plain).sort());
     });
 
+    it("passes an input not given as undefined, not as a secret of nothing", async () => {
+        const target = new ArchiveUploadTarget("no-vonage", {
+            apiKey: "12345682",
+            apiSecret,
+            bucket: "acme-archives",
+            accessKey: "AKIAIOSFODNN7EXAMPLE",
+            secretKey,
+            fallback: "none",
+        });
+        await resolved(target.id);
+        const inputs = registered.find((r) => r.name === "no-vonage")!.inputs;
+        expect([inputs.privateKey, inputs.accountKey]).toEqual([undefined, undefined]);
+    });
+
+    it("is told apart from other resources by its type token, also across copies of the package", async () => {
+        const target = new ArchiveUploadTarget("instance", { apiKey: "12345683", apiSecret, fallback: "none" });
+        class OtherResource extends pulumi.CustomResource {
+            constructor(name: string) {
+                super("test:index:Other", name, {});
+            }
+        }
+        const other = new OtherResource("other");
+        // What a second copy of the package would make: another class, the same type token.
+        class CopiedTarget extends pulumi.CustomResource {
+            static readonly __pulumiType = ArchiveUploadTarget.__pulumiType;
+            readonly __pulumiType = ArchiveUploadTarget.__pulumiType;
+            constructor(name: string) {
+                super(ArchiveUploadTarget.__pulumiType, name, {});
+            }
+        }
+        const copied = new CopiedTarget("copied");
+        expect([target, copied, other, {}, undefined].map((obj) => ArchiveUploadTarget.isInstance(obj))).toEqual([true, true, false, false, false]);
+        await Promise.all([resolved(target.id), resolved(other.id), resolved(copied.id)]);
+    });
+
     it("stores the loader's provider text, which no secret input reaches", async () => {
         const target = new ArchiveUploadTarget("provider-text", {
             apiKey: "12345680",
