@@ -1,23 +1,71 @@
-// `npm run test:mutation` (StrykerJS): the suites that call the client, redaction, tokens and
-// errors directly, in this process, where Stryker can switch mutants on and see which tests cover
-// each. What runs in Pulumi's provider host (the unmutated build in providers/dist/) kills nothing
-// Stryker can count, and the suites that drive the whole provider take most of a run's time: the
-// direct suites pin the same behaviours on the sources, within the 30 minutes the issue allows.
+// `npm run test:mutation` (StrykerJS) runs jest with this file twice (stryker.config.json and
+// stryker.components.config.js): each mutant is switched on in this process, so only suites that
+// call the sources here can kill one. They are chosen by rule, so a suite added, merged or moved
+// needs no edit here:
+//   - direct suites: test/*.test.ts, top level only. test/host/, test/cli/, test/reliability/ and
+//     the integration suites drive Pulumi's provider or language host, which runs the unmutated
+//     build (providers/dist/) in another process: they kill nothing and cost most of a run.
+//   - the suites that declare resources under pulumi.runtime.setMocks (in the suite or in a
+//     test/support/ module it imports) need the real SDK; the others get a stand-in for it, which
+//     saves loading the SDK for every test file of every mutant. The component run
+//     (jest.mutation.components.config.js) takes the first, the module run (this file) the others.
+const fs = require("fs");
+const path = require("path");
 const base = require("./jest.config");
 
-/** @type {import('jest').Config} */
-module.exports = {
-    ...base,
-    testMatch: [
-        "<rootDir>/test/client.test.ts",
-        "<rootDir>/test/errors.test.ts",
-        "<rootDir>/test/hardening.test.ts",
-        "<rootDir>/test/jwt.test.ts",
-        "<rootDir>/test/secrets.test.ts",
-    ],
-    // Each mutant is a source edit: rebuilding providers/dist for each would only slow the run;
-    // these suites load the sources, not the build.
-    globalSetup: undefined,
-    // Not the SDK itself (only its generated gRPC stubs are used here): see the stand-in's comment.
-    moduleNameMapper: { "^@pulumi/pulumi$": "<rootDir>/test/support/pulumi-sdk-stand-in.js" },
-};
+const testDir = path.join(__dirname, "test");
+
+/** The suites `npm test` runs from test/ itself (not a subdirectory). */
+const directSuites = fs
+    .readdirSync(testDir)
+    .filter((name) => name.endsWith(".test.ts"))
+    .map((name) => path.join(testDir, name))
+    .filter((file) => !ignoredByNpmTest(file));
+
+function ignoredByNpmTest(file) {
+    return base.testPathIgnorePatterns.some((pattern) => file.includes(pattern.replace("<rootDir>", __dirname)));
+}
+
+function declaresResources(suite) {
+    const text = fs.readFileSync(suite, "utf8");
+    const supportModules = [...text.matchAll(/from "\.\/(support\/[\w-]+)"/g)].map((m) => path.join(testDir, `${m[1]}.ts`));
+    return [text, ...supportModules.filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file, "utf8"))].some((source) =>
+        /\bsetMocks\(/.test(source),
+    );
+}
+
+/** @returns {import('jest').Config} */
+function mutationConfig({ components }) {
+    return {
+        ...base,
+        testMatch: directSuites.filter((suite) => declaresResources(suite) === components),
+        testPathIgnorePatterns: ["/node_modules/"],
+        // Each mutant is a source edit: rebuilding providers/dist for each would only slow the run,
+        // and these suites load the sources, not the build.
+        globalSetup: undefined,
+        // A mutant's run loads only the test files that hold the tests reaching it, and stops at
+        // the first failure.
+        // A path, not <rootDir>: Stryker loads the environment itself, wrapped in its own.
+        testEnvironment: path.join(__dirname, "test", "support", "mutation-test-environment.js"),
+        setupFilesAfterEnv: [...(base.setupFilesAfterEnv ?? []), "<rootDir>/test/support/mutation-test-index.ts"],
+        testSequencer: "<rootDir>/test/support/mutation-test-sequencer.js",
+        moduleNameMapper: {
+            // A suite's `require("../providers")` would load the package's main, the build.
+            "^\\.\\./providers$": "<rootDir>/providers/index.ts",
+            ...(components
+                ? {
+                      // The program and the component suites load the package by name, which
+                      // resolves to the build in node_modules: here, to the sources.
+                      "^@opentok-archive-storage/archive-upload-target$": "<rootDir>/providers/index.ts",
+                      "^@opentok-archive-storage/archive-upload-target/aws$": "<rootDir>/providers/aws.ts",
+                      "^@opentok-archive-storage/archive-upload-target/provider$": "<rootDir>/providers/archive-upload-target-provider.ts",
+                  }
+                : // Not the SDK itself (only its generated gRPC stubs are used here): see the stand-in's comment.
+                  { "^@pulumi/pulumi$": "<rootDir>/test/support/pulumi-sdk-stand-in.js" }),
+        },
+    };
+}
+
+module.exports = mutationConfig({ components: false });
+// For jest.mutation.components.config.js; not enumerable, so jest does not read it as an option.
+Object.defineProperty(module.exports, "mutationConfig", { value: mutationConfig });
