@@ -121,6 +121,15 @@ describe("delete", () => {
         await provider.delete!(inputs.apiKey, older as TargetInputs);
         expect(emulator.targets.has(inputs.apiKey)).toBe(false);
     });
+
+    it('takes an applicationId of "" (how YAML programs leave it unset) as not given: the project is the apiKey\'s', async () => {
+        const inputs = await checked(validInputs(emulator));
+        emulator.targets.set(inputs.apiKey, { type: "s3", config: {}, fallback: "none" });
+        await provider.delete!(inputs.apiKey, { ...inputs, applicationId: "" } as TargetInputs);
+        expect(emulator.received().map((request) => `${request.method} ${request.path}`)).toEqual([
+            `DELETE /v2/project/${inputs.apiKey}/archive/storage`,
+        ]);
+    });
 });
 
 describe("read (refresh)", () => {

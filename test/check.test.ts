@@ -95,6 +95,11 @@ describe("check", () => {
         expect(failures.map((f) => f.property).sort()).toEqual(["bucket", "fallback", "sse"]);
     });
 
+    it("takes as unknown the very placeholder the Pulumi SDK sends", () => {
+        const sdkRpc = require("@pulumi/pulumi/runtime/rpc") as { unknownValue: string };
+        expect(unknownValue).toBe(sdkRpc.unknownValue);
+    });
+
     it.each(["apiKey", "apiUrl", "bucket", "accessKey", "secretKey", "apiSecret", "endpoint", "sse", "fallback"])(
         "never fails %s when its value is unknown at preview",
         async (property) => {

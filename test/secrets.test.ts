@@ -106,6 +106,109 @@ describe("holdsSecret", () => {
         expect(serverMessage(`Invalid: ${encode(echo)}`, [secret])).not.toContain(encode(secret).slice(0, 12));
     });
 
+    // Each row holds the secret in one encoding only, written so that no other decoder can find
+    // it: a decoder that stops working makes its row fail, whatever the other layers do.
+    const secretOf12 = "s3cr3t-value";
+
+    it.each([
+        ["numeric entities without their semicolons", "&#115&#51&#99&#114&#51&#116&#45&#118&#97&#108&#117&#101"],
+        ["a braced escape of two hex digits", "\\u{73}3cr3t-value"],
+        ["a braced escape of six hex digits", "\\u{000073}3cr3t-value"],
+        ["an octal escape", "\\1633cr3t-value"],
+        ["quoted-printable without a line break", "=73=33=63=72=33=74=2D=76=61=6C=75=65"],
+        ["quoted-printable with an LF-only soft line break", "s3cr3t-v=\nalue"],
+        ["base64 after one letter that is not part of it", `x${Buffer.from(secretOf12).toString("base64")}`],
+        ["base64 after three letters that are not part of it", `xyz${Buffer.from(secretOf12).toString("base64")}`],
+        ["hex after one hex digit that is not part of it", `f${Buffer.from(secretOf12).toString("hex")}`],
+    ])("finds a secret written as %s", (_form, text) => {
+        expect(holdsSecret(text, [secretOf12])).toBe(true);
+    });
+
+    it("finds a base64url secret whose encoding holds - and _", () => {
+        const secret = "k3y~~??>>v4lue-9x";
+        expect(Buffer.from(secret).toString("base64url")).toBe("azN5fn4_Pz4-djRsdWUtOXg");
+        expect(holdsSecret("token azN5fn4_Pz4-djRsdWUtOXg", [secret])).toBe(true);
+    });
+
+    it("decodes a percent-encoded multi-byte character as one run", () => {
+        expect(holdsSecret("s3cr3t-%C3%A9-value", ["s3cr3t-\u00e9-value"])).toBe(true);
+    });
+
+    // nbsp is left out: a decoded space is squeezed out like the entity, so its row could not fail.
+    const entityCharacters: [string, string][] = [
+        ["amp", "&"],
+        ["lt", "<"],
+        ["gt", ">"],
+        ["quot", '"'],
+        ["apos", "'"],
+        ["sol", "/"],
+        ["bsol", "\\"],
+        ["plus", "+"],
+        ["equals", "="],
+        ["colon", ":"],
+        ["num", "#"],
+        ["percnt", "%"],
+        ["lowbar", "_"],
+        ["hyphen", "-"],
+        ["dash", "-"],
+        ["period", "."],
+        ["comma", ","],
+        ["excl", "!"],
+        ["quest", "?"],
+        ["commat", "@"],
+        ["dollar", "$"],
+        ["lpar", "("],
+        ["rpar", ")"],
+        ["ast", "*"],
+        ["semi", ";"],
+        ["tilde", "~"],
+        ["grave", "`"],
+        ["lsqb", "["],
+        ["rsqb", "]"],
+        ["lcub", "{"],
+        ["rcub", "}"],
+        ["verbar", "|"],
+        ["Hat", "^"],
+    ];
+
+    it.each(entityCharacters)("finds a secret with the named entity &%s; in it", (name, character) => {
+        expect(holdsSecret(`abcd1234&${name};wxyz`, [`abcd1234${character}wxyz`])).toBe(true);
+    });
+
+    it.each([
+        ["AMP", "&"],
+        ["PLUS", "+"],
+        ["Sol", "/"],
+        ["LOWBAR", "_"],
+    ])("finds a secret with the named entity &%s; written in upper case", (name, character) => {
+        expect(holdsSecret(`abcd1234&${name};wxyz`, [`abcd1234${character}wxyz`])).toBe(true);
+    });
+
+    it("leaves an unknown named entity as written", () => {
+        expect(holdsSecret("abcd1234&hat;wxyz", ["abcd1234^wxyz"])).toBe(false);
+        expect(holdsSecret("abcd1234&bogus;&plus;wxyz", ["abcd1234&bogus;+wxyz"])).toBe(true);
+    });
+
+    it.each([
+        ["an entity", "&#x110000;&#45;abcdefg", "&#x110000;-abcdefg"],
+        ["a braced escape", "\\u{110000}\\x2dabcdefg", "\\u{110000}-abcdefg"],
+    ])("keeps %s beyond U+10FFFF as written, and decodes the rest", (_form, text, secret) => {
+        expect(holdsSecret(text, [secret])).toBe(true);
+    });
+
+    it("seeks a secret of exactly 8 characters in decoded views", () => {
+        expect(holdsSecret(Buffer.from("abcd1234").toString("hex"), ["abcd1234"])).toBe(true);
+    });
+
+    it("does not seek a secret that is under 8 characters without its white space", () => {
+        expect(holdsSecret("abcdefg", ["ab cd ef g"])).toBe(false);
+    });
+
+    it("counts a secret's length as given, before lower-casing (İ lower-cases to two characters)", () => {
+        expect("\u0130abcdef".toLowerCase()).toHaveLength(8);
+        expect(holdsSecret("\u0130abcdef", ["\u0130abcdef"])).toBe(false);
+    });
+
     it("finds nothing in an ordinary message, nor a secret shorter than 8 characters in a decoded form", () => {
         expect(holdsSecret("The specified bucket does not exist", [secret])).toBe(false);
         expect(holdsSecret(Buffer.from("short-1").toString("base64"), ["short-1"])).toBe(false);
@@ -125,6 +228,18 @@ describe("redactThenCut and serverMessage on an encoded secret", () => {
     it("withholds the whole text when the secret is split across words", () => {
         const text = `bad key ${secret.slice(0, 17)}\n${secret.slice(17)} given`;
         expect(redactThenCut(text, [secret])).toBe(`[${text.length} characters not shown: they hold a secret in an encoded form]`);
+    });
+
+    it("serverMessage keeps a message of exactly the limit whole and cuts a longer one at the limit", () => {
+        expect(serverMessage("abcdef", [], 6)).toBe("abcdef");
+        expect(serverMessage("abcdefg", [], 6)).toBe("abcdef...");
+        expect(serverMessage("y".repeat(outsideTextLimit), [])).toBe("y".repeat(outsideTextLimit));
+        expect(serverMessage("y".repeat(outsideTextLimit + 1), [])).toBe(`${"y".repeat(outsideTextLimit)}...`);
+    });
+
+    it("serverMessage keeps short numbers and a 19-character run readable, and hides a 20-character base64-like run", () => {
+        expect(serverMessage("code 42: token Zm9vYmFyYmF6cXV4MTI rejected", [])).toBe("code 42: token Zm9vYmFyYmF6cXV4MTI rejected");
+        expect(serverMessage("code 42: token Zm9vYmFyYmF6cXV4MTIz rejected", [])).toBe("code 42: token [20 characters not shown] rejected");
     });
 
     it("serverMessage hides runs that look encoded, and keeps words, ids and names", () => {
