@@ -108,10 +108,11 @@ const decoders: ((text: string) => string[])[] = [
         /=([0-9A-F]{2}|\r?\n)/.test(text)
             ? [text.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))]
             : [],
-    // base64 and base64url runs, whole; joined across line breaks first, as MIME wraps them.
+    // base64 and base64url runs, whole, from 11 characters (8 bytes, the shortest secret sought);
+    // joined across line breaks first, as MIME wraps them.
     // Every alignment: the run may start with characters that are not part of the encoding.
     (text) =>
-        runsOf(text.replace(/[\r\n]+/g, ""), /[A-Za-z0-9+/_-]{12,}={0,2}/g).flatMap((run) =>
+        runsOf(text.replace(/[\r\n]+/g, ""), /[A-Za-z0-9+/_-]{11,}={0,2}/g).flatMap((run) =>
             [0, 1, 2, 3].flatMap((at) => bytesViews(Buffer.from(run.slice(at).replace(/-/g, "+").replace(/_/g, "/"), "base64"))),
         ),
     (text) =>

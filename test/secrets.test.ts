@@ -196,8 +196,10 @@ describe("holdsSecret", () => {
         expect(holdsSecret(text, [secret])).toBe(true);
     });
 
-    it("seeks a secret of exactly 8 characters in decoded views", () => {
+    it("seeks a secret of exactly 8 characters in decoded views, hex and base64 (11 characters and its padding)", () => {
         expect(holdsSecret(Buffer.from("abcd1234").toString("hex"), ["abcd1234"])).toBe(true);
+        expect(holdsSecret(`token ${Buffer.from("abcd1234").toString("base64")} refused`, ["abcd1234"])).toBe(true);
+        expect(holdsSecret(`token ${Buffer.from("abcd1234").toString("base64url")} refused`, ["abcd1234"])).toBe(true);
     });
 
     it("does not seek a secret that is under 8 characters without its white space", () => {
