@@ -52,18 +52,14 @@ function mutationConfig({ components }) {
         setupFilesAfterEnv: [...(base.setupFilesAfterEnv ?? []), "<rootDir>/test/support/mutation-test-index.ts"],
         testSequencer: "<rootDir>/test/support/mutation-test-sequencer.js",
         moduleNameMapper: {
-            // A suite's `require("../providers")` would load the package's main, the build.
             "^\\.\\./providers$": "<rootDir>/providers/index.ts",
-            ...(components
-                ? {
-                      // The program and the component suites load the package by name, which
-                      // resolves to the build in node_modules: here, to the sources.
-                      "^@opentok-archive-storage/archive-upload-target$": "<rootDir>/providers/index.ts",
-                      "^@opentok-archive-storage/archive-upload-target/aws$": "<rootDir>/providers/aws.ts",
-                      "^@opentok-archive-storage/archive-upload-target/provider$": "<rootDir>/providers/archive-upload-target-provider.ts",
-                  }
-                : // Not the SDK itself (only its generated gRPC stubs are used here): see the stand-in's comment.
-                  { "^@pulumi/pulumi$": "<rootDir>/test/support/pulumi-sdk-stand-in.js" }),
+            // The package by name (the provider loader requires its `/provider`) is its sources
+            // in both runs: the build would hide every mutant from the suites that go through it.
+            "^@opentok-archive-storage/archive-upload-target$": "<rootDir>/providers/index.ts",
+            "^@opentok-archive-storage/archive-upload-target/aws$": "<rootDir>/providers/aws.ts",
+            "^@opentok-archive-storage/archive-upload-target/provider$": "<rootDir>/providers/archive-upload-target-provider.ts",
+            // Not the SDK itself in the module run (only its generated gRPC stubs are used there): see the stand-in's comment.
+            ...(components ? {} : { "^@pulumi/pulumi$": "<rootDir>/test/support/pulumi-sdk-stand-in.js" }),
         },
     };
 }
