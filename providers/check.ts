@@ -105,7 +105,8 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
     // means nothing: the API from the credentials given, the target type from its own row (which
     // applies to every target).
     const mode = authModeOf(news);
-    const type = ruleOutcome("type", news, mode, secrets).value;
+    const typeOutcome = ruleOutcome("type", news, mode, secrets);
+    const type = typeOutcome.value;
     const resolved: Resolved = {};
     for (const name of propertyNames) {
         if (!applies(name, mode, type)) {
@@ -118,7 +119,7 @@ function runRules(news: RawInputs): { failures: CheckFailure[]; resolved: Resolv
             }
             continue;
         }
-        const outcome = ruleOutcome(name, news, mode, secrets);
+        const outcome = name === "type" ? typeOutcome : ruleOutcome(name, news, mode, secrets);
         if (outcome.reason !== undefined) {
             fail(name, outcome.reason);
         }
