@@ -284,9 +284,14 @@ function holdsAll(resolved: Resolved, { acceptUnknown }: { acceptUnknown: boolea
     });
 }
 
+/** What holdsAll found wrong: values of the wrong type, and values that must be present but are not. */
 function wrongTypeMessage(resolved: Resolved): string {
     const wrong = propertyNames.filter((name) => resolved[name] !== undefined && !isUnknown(resolved[name]) && !holdsValueOf(name, resolved[name]));
-    return `${wrong.join(", ")} ${wrong.length === 1 ? "holds a value" : "hold values"} of the wrong type`;
+    const missing = propertyNames.filter((name) => resolved[name] === undefined && alwaysPresent(name));
+    return [
+        ...(wrong.length > 0 ? [`${wrong.join(", ")} ${wrong.length === 1 ? "holds a value" : "hold values"} of the wrong type`] : []),
+        ...(missing.length > 0 ? [`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing`] : []),
+    ].join("; ");
 }
 
 /**

@@ -1,12 +1,11 @@
 // Writes what the property table (providers/properties.ts) declares, so that an input is declared
 // once: the resource's Args with each input's documentation, the TargetInputs and TargetBody types
 // (providers/inputs.generated.ts), and the input list of docs/provider.md. `npm run generate`
-// writes both; `npm run generate -- --check` (run by test/properties.test.ts) fails when either
+// writes both; `npm run generate -- --check` (run by test/generated.test.ts) fails when either
 // differs from what the table generates.
 
 import * as fs from "fs";
 import * as path from "path";
-import * as prettier from "prettier";
 import { authModes } from "../providers/inputs";
 import { alwaysPresent, properties, propertyNames, secretPropertyNames, targetTypeNamesOf } from "../providers/properties";
 import type { PropertyName } from "../providers/inputs.generated";
@@ -166,6 +165,9 @@ function renderTypesSource(): string {
 }
 
 async function formatted(text: string, file: string): Promise<string> {
+    // Loaded here, not at the top: prettier cannot load under jest's VM, and the suites import
+    // the renderers above.
+    const prettier = await import("prettier");
     const options = await prettier.resolveConfig(file);
     return prettier.format(text, { ...options, filepath: file });
 }

@@ -4,6 +4,7 @@
 // defaults and normal forms it stores, and no secret in any failure. The rules' own cases are in
 // rules.test.ts.
 
+import { checkAtPreview, checkBeforeRequest, stateFromStored } from "../providers/check";
 import type { TargetInputs } from "../providers/inputs";
 import { lazyArchiveUploadTargetProvider as provider } from "../providers/provider-loader";
 import { unknownValue } from "../providers/unknown";
@@ -413,5 +414,150 @@ describe("what a failed check answers, and so what the engine prints", () => {
     it("says a secret given with the wrong type was a number, without quoting it", async () => {
         const result = await provider.check!({} as TargetInputs, { ...validInputs(emulator), secretKey: cardNumber } as unknown as TargetInputs);
         expect(result.failures).toEqual([{ property: "secretKey", reason: "must be a string, but was a number" }]);
+    });
+});
+
+describe("each reason, word for word", () => {
+    // The module itself, without the provider around it: the exact text a user reads, so that a
+    // changed word, kind or cut fails here and not only a pattern elsewhere.
+    const s3 = {
+        apiKey: "46000001",
+        apiSecret,
+        apiUrl: "http://127.0.0.1:9",
+        type: "s3",
+        bucket: "acme-archives-dev",
+        accessKey: "AKIAIOSFODNN7EXAMPLE",
+        secretKey,
+        sse: "s3",
+        fallback: "none",
+    };
+    const failuresOf = (overrides: Record<string, unknown>) => {
+        const result = checkAtPreview({ ...s3, ...overrides });
+        return result.ok ? [] : result.failures;
+    };
+    const apiKeyRule = "must be the project's numeric OpenTok API key (digits only, as shown in the Vonage Video dashboard), but was";
+    const credentials = "apiKey and apiSecret (an OpenTok project) or applicationId and privateKey (a Vonage Video API application)";
+
+    it.each<[string, Record<string, unknown>, { property: string; reason: string }[]]>([
+        ["a list", { bucket: ["a"] }, [{ property: "bucket", reason: "must be a string, but was a list" }]],
+        ["an object", { bucket: { a: 1 } }, [{ property: "bucket", reason: "must be a string, but was an object" }]],
+        ["a number", { bucket: 42 }, [{ property: "bucket", reason: "must be a string, but was the number 42" }]],
+        ["a boolean", { bucket: true }, [{ property: "bucket", reason: "must be a string, but was the boolean true" }]],
+        ["a number where values are listed", { type: 1 }, [{ property: "type", reason: 'must be one of "s3", "azure", but was the number 1' }]],
+        ["a secret list", { secretKey: ["x"] }, [{ property: "secretKey", reason: "must be a string, but was a list" }]],
+        ["a secret object", { secretKey: { a: 1 } }, [{ property: "secretKey", reason: "must be a string, but was an object" }]],
+        ["a secret boolean", { secretKey: true }, [{ property: "secretKey", reason: "must be a string, but was a boolean" }]],
+        ["a string for a boolean", { verify: "yes" }, [{ property: "verify", reason: 'must be true or false, but was "yes"' }]],
+        ["a list for a boolean", { verify: [1] }, [{ property: "verify", reason: "must be true or false, but was a list" }]],
+        ["a number for a boolean", { verify: 1 }, [{ property: "verify", reason: "must be true or false, but was the number 1" }]],
+        [
+            "a name that is no input",
+            { bucketName: "acme" },
+            [
+                {
+                    property: "bucketName",
+                    reason:
+                        "is not an input of ArchiveUploadTarget; the inputs are apiKey, apiSecret, applicationId, privateKey, apiUrl, type, " +
+                        "bucket, accessKey, secretKey, sse, endpoint, accountName, accountKey, container, domain, fallback, verify",
+                },
+            ],
+        ],
+        ["the provider's own input", { __provider: "serialized" }, []],
+        ["a value of 70 characters, shown whole", { apiKey: "a".repeat(70) }, [{ property: "apiKey", reason: `${apiKeyRule} "${"a".repeat(70)}"` }]],
+        [
+            "a value of 71 characters, cut at 60",
+            { apiKey: "a".repeat(71) },
+            [{ property: "apiKey", reason: `${apiKeyRule} "${"a".repeat(60)}"... (71 characters)` }],
+        ],
+        [
+            "a secret in another input",
+            { bucket: secretKey },
+            [{ property: "bucket", reason: "is the same value as secretKey, which is secret (not shown here); give bucket its own value" }],
+        ],
+        [
+            "a secret of 8 characters inside another input",
+            { apiSecret: "ab3def7h", bucket: "zzab3def7hzz" },
+            [{ property: "bucket", reason: "contains the value of apiSecret, which is secret (not shown here); give bucket its own value" }],
+        ],
+        ["a secret of 7 characters inside another input (chance, at that length)", { apiSecret: "ab3def7", bucket: "zzab3def7zz" }, []],
+        [
+            "a secret given as a number, in another input as its digits",
+            { apiSecret: 4600012345, bucket: "4600012345" },
+            [
+                { property: "apiSecret", reason: "must be a string, but was a number" },
+                { property: "bucket", reason: "is the same value as apiSecret, which is secret (not shown here); give bucket its own value" },
+            ],
+        ],
+        [
+            "an application's credentials with a project's",
+            { applicationId: "0d5f1c3e-9a39-4b5e-8f3f-2a7c8a1d0c9e" },
+            [
+                { property: "applicationId", reason: `cannot be given together with apiKey and apiSecret: give either ${credentials}, not both` },
+                {
+                    property: "privateKey",
+                    reason: "is required but was not given; give applicationId and privateKey, or instead apiKey and apiSecret (an OpenTok project)",
+                },
+            ],
+        ],
+        [
+            "no credentials",
+            { apiKey: undefined, apiSecret: undefined },
+            ["apiKey", "apiSecret"].map((property) => ({
+                property,
+                reason: "is required but was not given; give apiKey and apiSecret, or instead applicationId and privateKey (a Vonage Video API application)",
+            })),
+        ],
+        [
+            "an S3 input with an Azure target",
+            { ...azureTarget(), bucket: "acme-archives-dev" },
+            [{ property: "bucket", reason: 'is an input of S3 targets; with type "azure" give accountName, accountKey and container' }],
+        ],
+        [
+            "a loopback endpoint with an apiUrl that fails its own rule: only the apiUrl is judged",
+            { apiUrl: "ftp://x", endpoint: "https://127.0.0.1:9000" },
+            [{ property: "apiUrl", reason: 'must use https (http is allowed only to a loopback host such as 127.0.0.1), but was "ftp://x"' }],
+        ],
+        [
+            "an endpoint that fails its own rule: not judged against apiUrl too",
+            { apiUrl: "https://api.opentok.com", endpoint: "http://10.0.0.1" },
+            [
+                {
+                    property: "endpoint",
+                    reason: 'must use https (http is allowed only to a loopback host such as 127.0.0.1), but was "http://10.0.0.1"',
+                },
+            ],
+        ],
+    ])("%s", (_name, overrides, failures) => {
+        expect(failuresOf(overrides)).toEqual(failures);
+    });
+
+    it("an unknown value passes at preview, and fails before a request", () => {
+        expect(checkAtPreview({ ...s3, bucket: unknownValue })).toEqual({ ok: true, inputs: { ...s3, bucket: unknownValue, verify: true } });
+        expect(checkBeforeRequest({ ...s3, bucket: unknownValue })).toEqual({
+            ok: false,
+            failures: [
+                {
+                    property: "bucket",
+                    reason: "is not known yet (it depends on a resource not yet created); it must be known before the target can be set",
+                },
+            ],
+        });
+    });
+});
+
+describe("state as stored", () => {
+    const stored = { apiKey: 46000001, apiSecret, apiUrl: "https://api.opentok.com", bucket: "b", accessKey: "A", secretKey, fallback: "none" };
+
+    it("of the first version (no type, sse or verify) reads with their defaults, an apiKey number as its digits, null as absent", () => {
+        expect(stateFromStored({ ...stored, endpoint: null })).toEqual({ ...stored, apiKey: "46000001", type: "s3", sse: "s3", verify: true });
+    });
+
+    it.each([
+        [{ bucket: 1 }, "bucket holds a value of the wrong type"],
+        [{ bucket: 1, verify: "x" }, "bucket, verify hold values of the wrong type"],
+        [{ fallback: undefined }, "fallback is missing"],
+        [{ bucket: 1, fallback: undefined }, "bucket holds a value of the wrong type; fallback is missing"],
+    ])("that holds a wrong type or lacks a value (%j) is refused, naming it", (overrides, message) => {
+        expect(() => stateFromStored({ ...stored, ...overrides })).toThrow(`ArchiveUploadTarget's stored state cannot be read: ${message}`);
     });
 });

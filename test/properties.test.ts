@@ -2,11 +2,13 @@
 // hold its names and types (test/generated.test.ts checks the generated files are current), and
 // check reads it at run time, in whatever order its rows come.
 
+import * as fs from "fs";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ArchiveUploadTargetArgs, ArchiveUploadTargetOutputs, TargetInputs } from "../providers";
 import type * as propertiesModule from "../providers/properties";
 import type * as checkModule from "../providers/check";
 import { unknownValue } from "../providers/unknown";
+import { listEnd, listStart, providerDoc, renderInputList } from "../scripts/generate-inputs";
 import { apiSecret, secretKey, vonageKeys } from "./support/fixtures";
 
 /** True only when A and B are the same type (not merely assignable either way). */
@@ -31,6 +33,15 @@ const onlyFallbackIsRequired: Same<RequiredArg, "fallback"> = true;
 describe("the generated types", () => {
     it("types Args and outputs by the table, requiring only fallback (checked by the typecheck)", () => {
         expect([argsHoldTheTable, outputsHoldTheTable, onlyFallbackIsRequired]).toEqual([true, true, true]);
+    });
+});
+
+describe("the documented inputs", () => {
+    // In this process, unlike test/generated.test.ts (which runs `npm run generate -- --check`), so
+    // that the mutation runs see a row's doc text change.
+    it("are each row's doc, facts and what changing it does, as docs/provider.md lists them", () => {
+        const doc = fs.readFileSync(providerDoc, "utf8");
+        expect(doc.slice(doc.indexOf(listStart) + listStart.length, doc.indexOf(listEnd)).trim()).toBe(renderInputList());
     });
 });
 
