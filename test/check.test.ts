@@ -558,6 +558,9 @@ describe("state as stored", () => {
         [{ fallback: undefined }, "fallback is missing"],
         [{ bucket: 1, fallback: undefined }, "bucket holds a value of the wrong type; fallback is missing"],
     ])("that holds a wrong type or lacks a value (%j) is refused, naming it", (overrides, message) => {
-        expect(() => stateFromStored({ ...stored, ...overrides })).toThrow(`ArchiveUploadTarget's stored state cannot be read: ${message}`);
+        // An Error, not a string: toThrow matches a string anywhere in the message, an Error's message whole.
+        expect(() => stateFromStored({ ...stored, ...overrides })).toThrow(
+            new Error(`ArchiveUploadTarget's stored state cannot be read: ${message}`),
+        );
     });
 });
