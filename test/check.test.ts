@@ -420,19 +420,8 @@ describe("what a failed check answers, and so what the engine prints", () => {
 describe("each reason, word for word", () => {
     // The module itself, without the provider around it: the exact text a user reads, so that a
     // changed word, kind or cut fails here and not only a pattern elsewhere.
-    const s3 = {
-        apiKey: "46000001",
-        apiSecret,
-        apiUrl: "http://127.0.0.1:9",
-        type: "s3",
-        bucket: "acme-archives-dev",
-        accessKey: "AKIAIOSFODNN7EXAMPLE",
-        secretKey,
-        sse: "s3",
-        fallback: "none",
-    };
     const failuresOf = (overrides: Record<string, unknown>) => {
-        const result = checkAtPreview({ ...s3, ...overrides });
+        const result = checkAtPreview({ ...validInputs(emulator), ...overrides });
         return result.ok ? [] : result.failures;
     };
     const apiKeyRule = "must be the project's numeric OpenTok API key (digits only, as shown in the Vonage Video dashboard), but was";
@@ -532,8 +521,9 @@ describe("each reason, word for word", () => {
     });
 
     it("an unknown value passes at preview, and fails before a request", () => {
-        expect(checkAtPreview({ ...s3, bucket: unknownValue })).toEqual({ ok: true, inputs: { ...s3, bucket: unknownValue, verify: true } });
-        expect(checkBeforeRequest({ ...s3, bucket: unknownValue })).toEqual({
+        const inputs = { ...validInputs(emulator), bucket: unknownValue };
+        expect(checkAtPreview(inputs)).toEqual({ ok: true, inputs });
+        expect(checkBeforeRequest(inputs)).toEqual({
             ok: false,
             failures: [
                 {
