@@ -61,11 +61,13 @@ export function redact(text: string, secretValues: readonly string[]): string {
  * backslash and `\uXXXX` escapes, quoted-printable, base64 and base64url, hex, gzip and deflate
  * inside those), up to three encodings deep, and each view is searched with white space and line
  * breaks removed, ignoring case. Only secrets of 8 characters or more are sought in decoded views:
- * shorter ones would match by chance.
+ * shorter ones would match by chance. The search is bounded, so that a crafted answer cannot make
+ * it run for long: at most 256 views, and the first 32 encoded-looking runs of each view. What it
+ * cannot reach, `serverMessage` hides as an encoded-looking run.
  */
 export function holdsSecret(text: string, secretValues: readonly string[]): boolean {
     const sought = [...new Set(secretValues.filter((v) => v.length >= 8).map(squeezed))].filter((v) => v.length >= 8);
-    if (sought.length === 0 || text === "") {
+    if (sought.length === 0) {
         return false;
     }
     let views = new Set([text]);
@@ -74,7 +76,7 @@ export function holdsSecret(text: string, secretValues: readonly string[]): bool
         for (const view of views) {
             for (const decode of decoders) {
                 for (const decoded of decode(view)) {
-                    if (next.size < maxViews && decoded !== view && decoded.length > 0) {
+                    if (next.size < maxViews) {
                         next.add(decoded);
                     }
                 }
@@ -93,32 +95,29 @@ export function holdsSecret(text: string, secretValues: readonly string[]): bool
 
 /** Without white space and NULs, lower case: a secret split across lines, in UTF-16, or re-cased, is still found. */
 function squeezed(text: string): string {
-    return text.replace(/[\s\0]+/g, "").toLowerCase();
+    return text.replace(/[\s\0]/g, "").toLowerCase();
 }
 
 const maxViews = 256;
 
-/** Each decoder gives the texts a view could decode to (none when it has nothing to decode). */
+/**
+ * Each decoder gives the texts a view could decode to. A view with nothing to decode gives itself
+ * back, which adds nothing: the views are a set.
+ */
 const decoders: ((text: string) => string[])[] = [
-    (text) =>
-        /%[0-9a-f]{2}/i.test(text) ? [text.replace(/(%[0-9a-f]{2})+/gi, (run) => Buffer.from(run.replace(/%/g, ""), "hex").toString("utf8"))] : [],
-    (text) => (/&(#x?[0-9a-f]+|[a-z]+);?/i.test(text) ? [decodeEntities(text)] : []),
-    (text) => (/\\/.test(text) ? [unescapeBackslashes(text)] : []),
-    (text) =>
-        /=([0-9A-F]{2}|\r?\n)/.test(text)
-            ? [text.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))]
-            : [],
+    (text) => [text.replace(/(%[0-9a-f]{2})+/gi, (run) => Buffer.from(run.replace(/%/g, ""), "hex").toString("utf8"))],
+    (text) => [decodeEntities(text)],
+    (text) => [unescapeBackslashes(text)],
+    (text) => [text.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))],
     // base64 and base64url runs, whole, from 11 characters (8 bytes, the shortest secret sought);
     // joined across line breaks first, as MIME wraps them.
     // Every alignment: the run may start with characters that are not part of the encoding.
     (text) =>
-        runsOf(text.replace(/[\r\n]+/g, ""), /[A-Za-z0-9+/_-]{11,}={0,2}/g).flatMap((run) =>
+        runsOf(text.replace(/[\r\n]/g, ""), /[A-Za-z0-9+/_-]{11,}={0,2}/g).flatMap((run) =>
             [0, 1, 2, 3].flatMap((at) => bytesViews(Buffer.from(run.slice(at).replace(/-/g, "+").replace(/_/g, "/"), "base64"))),
         ),
-    (text) =>
-        runsOf(text, /[0-9a-f]{12,}/gi).flatMap((run) =>
-            [0, 1].flatMap((at) => bytesViews(Buffer.from(run.slice(at).slice(0, (run.length - at) & ~1), "hex"))),
-        ),
+    // Node decodes hex up to an odd last digit, which it drops.
+    (text) => runsOf(text, /[0-9a-f]{12,}/gi).flatMap((run) => [0, 1].flatMap((at) => bytesViews(Buffer.from(run.slice(at), "hex")))),
 ];
 
 function runsOf(text: string, pattern: RegExp): string[] {
@@ -143,11 +142,15 @@ function bytesViews(bytes: Buffer): string[] {
     return text === undefined ? [] : [text];
 }
 
-/** Bytes as text, NULs dropped (UTF-16), or undefined when under 60% of them are printable ASCII. */
+/**
+ * Bytes as text, NULs dropped (UTF-16), or undefined when under 60% of them are printable ASCII.
+ * What is not printable is dropped: views are searched without white space, so a secret with
+ * bytes strewn between its characters still reads whole.
+ */
 function bytesToText(bytes: Buffer): string | undefined {
     const text = bytes.toString("utf8").replace(/\0/g, "");
-    const printable = text.replace(/[^\t\r\n\x20-\x7e]/g, "").length;
-    return text.length > 0 && printable >= 0.6 * text.length ? text.replace(/[^\t\r\n\x20-\x7e]/g, " ") : undefined;
+    const printable = text.replace(/[^\t\r\n\x20-\x7e]/g, "");
+    return text.length > 0 && printable.length >= 0.6 * text.length ? printable : undefined;
 }
 
 const namedEntities: Record<string, string> = {
@@ -223,9 +226,8 @@ function withoutEncodedSecrets(text: string, secretValues: readonly string[]): s
     if (!holdsSecret(text, secretValues)) {
         return text;
     }
-    const words = text.split(/(\s+)/).map((word) => (word.trim() !== "" && holdsSecret(word, secretValues) ? withheldText(word) : word));
-    const joined = words.join("");
-    return holdsSecret(joined, secretValues) ? withheldText(text) : joined;
+    const eachWordShown = text.replace(/\S+/g, (word) => (holdsSecret(word, secretValues) ? withheldText(word) : word));
+    return holdsSecret(eachWordShown, secretValues) ? withheldText(text) : eachWordShown;
 }
 
 /** Put where a text was withheld because it holds a secret that could not be cut out of it. */

@@ -11,6 +11,7 @@ import {
     secretValuesOf,
     serverMessage,
 } from "../providers/secrets";
+import * as zlib from "zlib";
 import { encodings, undecoded } from "./support/encodings";
 
 describe("redact", () => {
@@ -75,6 +76,10 @@ describe("secretValuesOf", () => {
         expect(secretValuesOf({ apiSecret: " api-secret-1\n" })).toEqual([" api-secret-1\n", "api-secret-1"]);
     });
 
+    it("gives a secret of white space only as given, and no empty value", () => {
+        expect(secretValuesOf({ apiSecret: "   \n" })).toEqual(["   \n"]);
+    });
+
     it("leaves out armour lines by how they start, not how they end", () => {
         const value = `-----armour-like-line\nsecret-line-ending-----`;
         expect(secretValuesOf({ privateKey: value })).toEqual([value, "secret-line-ending-----"]);
@@ -122,6 +127,66 @@ describe("holdsSecret", () => {
         ["hex after one hex digit that is not part of it", `f${Buffer.from(secretOf12).toString("hex")}`],
     ])("finds a secret written as %s", (_form, text) => {
         expect(holdsSecret(text, [secretOf12])).toBe(true);
+    });
+
+    it.each([
+        ["base64", (t: string) => Buffer.from(t).toString("base64")],
+        ["hex", (t: string) => Buffer.from(t).toString("hex")],
+        ["percent-encoding", encodeURIComponent],
+    ])("decodes %s up to three encodings deep, not four", (_form, encode) => {
+        expect(holdsSecret(encode(encode(encode(secret))), [secret])).toBe(true);
+        expect(holdsSecret(encode(encode(encode(encode(secret)))), [secret])).toBe(false);
+    });
+
+    it("finds a secret in bytes that are 60% printable (what is not printable is dropped), not in those under 60%", () => {
+        const secret30 = "q7Rw-interleaved-secret-value1";
+        // The first `strewn` characters each followed by a byte that is not printable.
+        const strewn = (count: number) => [...secret30].map((c, i) => (i < count ? `${c}\x01` : c)).join("");
+        const base64Of = (text: string) => Buffer.from(text).toString("base64");
+        expect(holdsSecret(`token ${base64Of(strewn(20))}`, [secret30])).toBe(true);
+        expect(holdsSecret(`token ${base64Of(strewn(21))}`, [secret30])).toBe(false);
+    });
+
+    it("compares by lower case: a dotless \u0131 is not an i (in upper case both are I)", () => {
+        expect(holdsSecret("token abcdefgi", ["abcdefg\u0131"])).toBe(false);
+    });
+
+    it.each([
+        ["an entity", "abcdefgh&#x10FFFF;"],
+        ["a braced escape", "abcdefgh\\u{10FFFF}"],
+    ])("decodes %s of U+10FFFF, the last code point", (_form, text) => {
+        expect(holdsSecret(text, ["abcdefgh\u{10FFFF}"])).toBe(true);
+    });
+
+    describe("a bounded search (what it cannot reach, serverMessage hides)", () => {
+        const base64 = (text: string) => Buffer.from(text).toString("base64");
+        const encodedSecret = base64(secret);
+
+        it("decodes the first 32 encoded-looking runs of a view", () => {
+            const fillers = (count: number) => Array.from({ length: count }, (_, i) => `fillerword${String(i).padStart(2, "0")}`);
+            expect(holdsSecret([...fillers(31), encodedSecret].join(" "), [secret])).toBe(true);
+            const text = [...fillers(32), encodedSecret].join(" ");
+            expect(holdsSecret(text, [secret])).toBe(false);
+            expect(serverMessage(text, [secret])).not.toContain(encodedSecret.slice(0, 12));
+        });
+
+        it("stops at 256 views", () => {
+            // 32 runs that each decode to 32 more: 1,024 views a level down, beyond the bound.
+            const nested = (secretAt: number) =>
+                Array.from({ length: 32 }, (_, i) =>
+                    base64(Array.from({ length: 32 }, (_, j) => (i * 32 + j === secretAt ? encodedSecret : base64(`filler-${i}-${j}-x`))).join(" ")),
+                ).join(" ");
+            expect(holdsSecret(nested(0), [secret])).toBe(true);
+            expect(holdsSecret(nested(32 * 32 - 1), [secret])).toBe(false);
+        });
+
+        it("decompresses at most 1 MiB (a small answer could expand to gigabytes)", () => {
+            const gzipped = (padding: number) => zlib.gzipSync(`${"a".repeat(padding)} ${secret}`).toString("base64");
+            expect(holdsSecret(`body ${gzipped(1000)}`, [secret])).toBe(true);
+            const bomb = `body ${gzipped(1 << 20)}`;
+            expect(holdsSecret(bomb, [secret])).toBe(false);
+            expect(serverMessage(bomb, [secret])).toBe("body [" + (bomb.length - 5) + " characters not shown]");
+        });
     });
 
     it("finds a base64url secret whose encoding holds - and _", () => {
