@@ -58,8 +58,8 @@ export class PreflightError extends ArchiveUploadTargetError {
 /** Errors a just-created key or just-attached policy gives until AWS has propagated it. */
 const propagationErrors = ["InvalidAccessKeyId", "AccessDenied"];
 
-/** The S3 requests of a probe, in order. The last three are how a multipart upload is made. */
-type ProbeStep = "PutObject" | "CreateMultipartUpload" | "UploadPart" | "CompleteMultipartUpload";
+/** The S3 requests of a probe, in order. The last three are how a multipart upload is made. @internal */
+export type ProbeStep = "PutObject" | "CreateMultipartUpload" | "UploadPart" | "CompleteMultipartUpload";
 
 const probeBody = "Written by opentok-archive-storage to check that OpenTok can upload here. Safe to delete.\n";
 
@@ -97,10 +97,7 @@ export async function verifyUpload(target: TargetInputs, policy: PreflightPolicy
                     await new Promise((resolve) => setTimeout(resolve, policy.retryDelayMs));
                     continue;
                 }
-                const secrets = secretValuesOf(target);
-                const safeMessage = errorMessage(e, secrets);
-                const timedOutMs = e instanceof ProbeDeadlineError ? e.timeoutMs : undefined;
-                throw new PreflightError(redact(explain(step, code, safeMessage, target, where(target, key), waited, timedOutMs), secrets), code);
+                throw probeFailure(step, e, target, key, waited);
             }
         }
     };
@@ -216,6 +213,18 @@ async function withinDeadline<T>(timeoutMs: number, request: (options: { abortSi
     } finally {
         clearTimeout(timer);
     }
+}
+
+/**
+ * The error a probe step that failed for good ends with: what failed, why, and what to do, with
+ * no secret in it. `waitedMs`: how long the step was retried. @internal
+ */
+export function probeFailure(step: ProbeStep, e: unknown, target: TargetInputs, key: string, waitedMs: number): PreflightError {
+    const code = errorCode(e);
+    const secrets = secretValuesOf(target);
+    const timedOutMs = e instanceof ProbeDeadlineError ? e.timeoutMs : undefined;
+    const message = explain(step, code, errorMessage(e, secrets), target, where(target, key), waitedMs, timedOutMs);
+    return new PreflightError(redact(message, secrets), code);
 }
 
 function where(target: TargetInputs, key: string): string {
@@ -335,6 +344,6 @@ function errorMessage(e: unknown, secrets: readonly string[]): string {
         typeof headers["content-type"] === "string" && headers["content-type"] !== ""
             ? headers["content-type"].split(";")[0]!.trim()
             : "no content type";
-    const length = typeof headers["content-length"] === "string" ? `${headers["content-length"]}-byte ` : "";
-    return `status ${status}, a ${length}answer (${serverMessage(type, secrets, 60)}) that is not S3's XML error, not shown`;
+    const answer = typeof headers["content-length"] === "string" ? `a ${headers["content-length"]}-byte answer` : "an answer";
+    return `status ${status}, ${answer} (${serverMessage(type, secrets, 60)}) that is not S3's XML error, not shown`;
 }

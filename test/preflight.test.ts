@@ -10,7 +10,8 @@ import * as path from "path";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { TargetInputs } from "../providers/inputs";
-import { multipartProbeKey, preflightPolicyFromEnvironment, probeClientConfig, probeKey } from "../providers/preflight";
+import { multipartProbeKey, preflightPolicyFromEnvironment, probeClientConfig, probeFailure, probeKey } from "../providers/preflight";
+import type { ProbeStep } from "../providers/preflight";
 import { lazyArchiveUploadTargetProvider as provider } from "../providers/provider-loader";
 import { PreflightError } from "../providers/preflight";
 import { S3Answer, S3Request, S3StandIn } from "./emulator/s3-stand-in";
@@ -622,6 +623,328 @@ describe("preflight deadlines", () => {
     );
 });
 
+describe("what a failed probe step says", () => {
+    // The error the SDK threw, as the SDK shapes it, and the whole message the user reads.
+    const awsTarget = {
+        apiKey: "46000001",
+        apiSecret,
+        apiUrl: "https://api.opentok.com",
+        type: "s3",
+        bucket: "acme-archives",
+        accessKey: "AKIAIOSFODNN7EXAMPLE",
+        secretKey,
+        sse: "s3",
+        fallback: "none",
+        verify: true,
+    } as TargetInputs;
+    const gcsTarget = { ...awsTarget, endpoint: "https://storage.googleapis.com", sse: "none", accessKey: "goog1ExampleKeyId" } as TargetInputs;
+    const key = "46000001/opentok-archive-storage-preflight/probe.txt";
+    const awsAt = `s3://acme-archives/${key} with accessKey AKIAIOSFODNN7EXAMPLE`;
+    const gcsAt = `s3://acme-archives/${key} at https://storage.googleapis.com with accessKey goog... (17 characters)`;
+    const s3 = (code: string, status: number, message: string) =>
+        Object.assign(new Error(message), { name: code, $fault: "client", $metadata: { httpStatusCode: status } });
+
+    it.each<[string, ProbeStep, unknown, TargetInputs, number, string, string]>([
+        [
+            "no such bucket, AWS",
+            "PutObject",
+            s3("NoSuchBucket", 404, "The specified bucket does not exist"),
+            awsTarget,
+            0,
+            "NoSuchBucket",
+            `Preflight upload to ${awsAt} failed (NoSuchBucket: The specified bucket does not exist). The bucket acme-archives does not exist in AWS S3: check bucket (and endpoint).`,
+        ],
+        [
+            "no such bucket, endpoint",
+            "PutObject",
+            s3("NoSuchBucket", 404, "The specified bucket does not exist"),
+            gcsTarget,
+            0,
+            "NoSuchBucket",
+            `Preflight upload to ${gcsAt} failed (NoSuchBucket: The specified bucket does not exist). The bucket acme-archives does not exist at https://storage.googleapis.com: check bucket (and endpoint).`,
+        ],
+        [
+            "access denied, SSE-S3, retried under 10 s",
+            "PutObject",
+            s3("AccessDenied", 403, "Access Denied"),
+            awsTarget,
+            4321,
+            "AccessDenied",
+            `Preflight upload to ${awsAt} failed (AccessDenied: Access Denied). It was retried for 4.3 s in case the key or policy was new. The key cannot write there: the IAM policy of accessKey must allow s3:PutObject on arn:aws:s3:::acme-archives/*, and the bucket policy must not deny it (uploads ask for SSE-S3, AES256).`,
+        ],
+        [
+            "access denied, no SSE, retried 10 s or more",
+            "PutObject",
+            s3("AccessDenied", 403, "Access Denied"),
+            gcsTarget,
+            12_600,
+            "AccessDenied",
+            `Preflight upload to ${gcsAt} failed (AccessDenied: Access Denied). It was retried for 13 s in case the key or policy was new. The key cannot write there: the IAM policy of accessKey must allow s3:PutObject on arn:aws:s3:::acme-archives/*, and the bucket policy must not deny it.`,
+        ],
+        [
+            "all access disabled, not retried",
+            "PutObject",
+            s3("AllAccessDisabled", 403, "All access to this object has been disabled"),
+            awsTarget,
+            0,
+            "AllAccessDisabled",
+            `Preflight upload to ${awsAt} failed (AllAccessDisabled: All access to this object has been disabled). The key cannot write there: the IAM policy of accessKey must allow s3:PutObject on arn:aws:s3:::acme-archives/*, and the bucket policy must not deny it (uploads ask for SSE-S3, AES256).`,
+        ],
+        [
+            "access denied to UploadPart",
+            "UploadPart",
+            s3("AccessDenied", 403, "Access Denied"),
+            awsTarget,
+            0,
+            "AccessDenied",
+            `Preflight multipart upload (UploadPart) to ${awsAt} failed (AccessDenied: Access Denied). The single-part upload and CreateMultipartUpload succeeded, but the storage refused UploadPart: OpenTok may upload large archives in parts, and every such recording would fail. Check the bucket policy (and any organization policy): a Deny on s3:PutObject with StringNotEquals on s3:x-amz-server-side-encryption also refuses UploadPart, which cannot carry that header; add "Null": {"s3:x-amz-server-side-encryption": "false"} to its conditions so that it refuses only uploads that ask for another encryption. The unfinished probe upload is left for the bucket's lifecycle rule to abort.`,
+        ],
+        [
+            "all access disabled to CompleteMultipartUpload",
+            "CompleteMultipartUpload",
+            s3("AllAccessDisabled", 403, "All access disabled"),
+            awsTarget,
+            0,
+            "AllAccessDisabled",
+            `Preflight multipart upload (CompleteMultipartUpload) to ${awsAt} failed (AllAccessDisabled: All access disabled). The single-part upload and CreateMultipartUpload succeeded, but the storage refused CompleteMultipartUpload: OpenTok may upload large archives in parts, and every such recording would fail. Check the bucket policy (and any organization policy): a Deny on s3:PutObject with StringNotEquals on s3:x-amz-server-side-encryption also refuses CompleteMultipartUpload, which cannot carry that header; add "Null": {"s3:x-amz-server-side-encryption": "false"} to its conditions so that it refuses only uploads that ask for another encryption. The unfinished probe upload is left for the bucket's lifecycle rule to abort.`,
+        ],
+        [
+            "access denied to CreateMultipartUpload",
+            "CreateMultipartUpload",
+            s3("AccessDenied", 403, "Access Denied"),
+            awsTarget,
+            0,
+            "AccessDenied",
+            `Preflight multipart upload (CreateMultipartUpload) to ${awsAt} failed (AccessDenied: Access Denied). The key cannot write there: the IAM policy of accessKey must allow s3:PutObject on arn:aws:s3:::acme-archives/*, and the bucket policy must not deny it (uploads ask for SSE-S3, AES256).`,
+        ],
+        [
+            "an unknown key, retried just under 10 s",
+            "PutObject",
+            s3("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records."),
+            awsTarget,
+            9_999,
+            "InvalidAccessKeyId",
+            `Preflight upload to ${awsAt} failed (InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.). It was retried for 10.0 s in case the key or policy was new. The storage knows no such access key: check accessKey, and that the key is active.`,
+        ],
+        [
+            "an unknown key, retried 10 s",
+            "PutObject",
+            s3("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records."),
+            awsTarget,
+            10_000,
+            "InvalidAccessKeyId",
+            `Preflight upload to ${awsAt} failed (InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.). It was retried for 10 s in case the key or policy was new. The storage knows no such access key: check accessKey, and that the key is active.`,
+        ],
+        [
+            "a wrong secret key",
+            "PutObject",
+            s3("SignatureDoesNotMatch", 403, "The request signature we calculated does not match the signature you provided."),
+            awsTarget,
+            0,
+            "SignatureDoesNotMatch",
+            `Preflight upload to ${awsAt} failed (SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided.). secretKey does not belong to accessKey: check secretKey.`,
+        ],
+        [
+            "a skewed clock",
+            "PutObject",
+            s3("RequestTimeTooSkewed", 403, "The difference between the request time and the current time is too large."),
+            awsTarget,
+            0,
+            "RequestTimeTooSkewed",
+            `Preflight upload to ${awsAt} failed (RequestTimeTooSkewed: The difference between the request time and the current time is too large.). This machine's clock differs from the storage's by more than 15 minutes: fix the clock (NTP) and run the update again.`,
+        ],
+        [
+            "another region",
+            "PutObject",
+            s3("PermanentRedirect", 301, "The bucket you are attempting to access must be addressed using the specified endpoint."),
+            awsTarget,
+            0,
+            "PermanentRedirect",
+            `Preflight upload to ${awsAt} failed (PermanentRedirect: The bucket you are attempting to access must be addressed using the specified endpoint.). The bucket is in another region or behind another endpoint: check bucket and endpoint.`,
+        ],
+        [
+            "a malformed authorization header",
+            "PutObject",
+            s3("AuthorizationHeaderMalformed", 400, "The authorization header is malformed"),
+            awsTarget,
+            0,
+            "AuthorizationHeaderMalformed",
+            `Preflight upload to ${awsAt} failed (AuthorizationHeaderMalformed: The authorization header is malformed). The bucket is in another region or behind another endpoint: check bucket and endpoint.`,
+        ],
+        [
+            "an illegal location constraint",
+            "PutObject",
+            s3("IllegalLocationConstraintException", 400, "The unspecified location constraint is incompatible"),
+            awsTarget,
+            0,
+            "IllegalLocationConstraintException",
+            `Preflight upload to ${awsAt} failed (IllegalLocationConstraintException: The unspecified location constraint is incompatible). The bucket is in another region or behind another endpoint: check bucket and endpoint.`,
+        ],
+        [
+            "another error",
+            "PutObject",
+            s3("SlowDown", 503, "Please reduce your request rate."),
+            awsTarget,
+            0,
+            "SlowDown",
+            `Preflight upload to ${awsAt} failed (SlowDown: Please reduce your request rate.).`,
+        ],
+        [
+            "the code in Code",
+            "PutObject",
+            Object.assign(new Error("denied"), { name: "Error", Code: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 } }),
+            awsTarget,
+            0,
+            "AccessDenied",
+            `Preflight upload to ${awsAt} failed (AccessDenied: denied). The key cannot write there: the IAM policy of accessKey must allow s3:PutObject on arn:aws:s3:::acme-archives/*, and the bucket policy must not deny it (uploads ask for SSE-S3, AES256).`,
+        ],
+        [
+            "the code in code, after an empty Code",
+            "PutObject",
+            Object.assign(new Error("denied"), {
+                name: "Error",
+                Code: "",
+                code: "AccessDenied",
+                $fault: "client",
+                $metadata: { httpStatusCode: 403 },
+            }),
+            awsTarget,
+            0,
+            "AccessDenied",
+            `Preflight upload to ${awsAt} failed (AccessDenied: denied). The key cannot write there: the IAM policy of accessKey must allow s3:PutObject on arn:aws:s3:::acme-archives/*, and the bucket policy must not deny it (uploads ask for SSE-S3, AES256).`,
+        ],
+        [
+            "no code at all",
+            "PutObject",
+            Object.assign(new Error("odd"), { name: "Error", $fault: "client", $metadata: { httpStatusCode: 418 } }),
+            awsTarget,
+            0,
+            "UnknownError",
+            `Preflight upload to ${awsAt} failed (UnknownError: odd).`,
+        ],
+        [
+            "a network error",
+            "PutObject",
+            Object.assign(new Error("AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }),
+            gcsTarget,
+            0,
+            "",
+            `Preflight upload to ${gcsAt} failed (no answer: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9). Check endpoint and the network.`,
+        ],
+        [
+            "a network error without code or message",
+            "PutObject",
+            Object.assign(new Error(""), {}),
+            gcsTarget,
+            0,
+            "",
+            `Preflight upload to ${gcsAt} failed (no answer: no message). Check endpoint and the network.`,
+        ],
+        [
+            "a network error whose message is not a string",
+            "PutObject",
+            { message: 42, $metadata: {} },
+            gcsTarget,
+            0,
+            "",
+            `Preflight upload to ${gcsAt} failed (no answer: no message). Check endpoint and the network.`,
+        ],
+        [
+            "an answer that is not S3's XML",
+            "PutObject",
+            Object.assign(new Error("UnknownError"), {
+                name: "UnknownError",
+                $fault: "server",
+                $metadata: { httpStatusCode: 502 },
+                $response: { headers: { "content-type": "text/html; charset=utf-8", "content-length": "1234" } },
+            }),
+            awsTarget,
+            0,
+            "UnknownError",
+            `Preflight upload to ${awsAt} failed (UnknownError: status 502, a 1234-byte answer (text/html) that is not S3's XML error, not shown).`,
+        ],
+        [
+            "an answer with no content type or length",
+            "PutObject",
+            Object.assign(new Error("UnknownError"), {
+                name: "UnknownError",
+                $fault: "server",
+                $metadata: { httpStatusCode: 500 },
+                $response: { headers: { "content-type": "" } },
+            }),
+            awsTarget,
+            0,
+            "UnknownError",
+            `Preflight upload to ${awsAt} failed (UnknownError: status 500, an answer (no content type) that is not S3's XML error, not shown).`,
+        ],
+        [
+            "an answer without headers, no $fault",
+            "PutObject",
+            Object.assign(new Error("Bad Gateway"), { name: "Error", $metadata: { httpStatusCode: 502 } }),
+            awsTarget,
+            0,
+            "UnknownError",
+            `Preflight upload to ${awsAt} failed (UnknownError: status 502, an answer (no content type) that is not S3's XML error, not shown).`,
+        ],
+        [
+            "an S3 message that is empty",
+            "PutObject",
+            Object.assign(new Error(""), { name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, $response: {} }),
+            awsTarget,
+            0,
+            "AccessDenied",
+            `Preflight upload to ${awsAt} failed (AccessDenied: status 403, an answer (no content type) that is not S3's XML error, not shown). The key cannot write there: the IAM policy of accessKey must allow s3:PutObject on arn:aws:s3:::acme-archives/*, and the bucket policy must not deny it (uploads ask for SSE-S3, AES256).`,
+        ],
+        [
+            "a secret in S3's message",
+            "PutObject",
+            s3("InvalidArgument", 400, `bad key ${secretKey}`),
+            awsTarget,
+            0,
+            "InvalidArgument",
+            `Preflight upload to ${awsAt} failed (InvalidArgument: bad key [secret]).`,
+        ],
+    ])("%s", (_name, step, error, target, waitedMs, code, message) => {
+        const failure = probeFailure(step, error, target, key, waitedMs);
+        expect(failure).toBeInstanceOf(PreflightError);
+        expect(failure.code).toBe(code);
+        expect(failure.message).toBe(`${message} Set verify to false to skip this check.`);
+    });
+
+    it("builds the probe's client with each setting given, for AWS and for another endpoint", () => {
+        const settings = {
+            region: "us-east-1",
+            followRegionRedirects: true,
+            ignoreConfiguredEndpointUrls: true,
+            useFipsEndpoint: false,
+            useDualstackEndpoint: false,
+            useAccelerateEndpoint: false,
+            useGlobalEndpoint: false,
+            useArnRegion: false,
+            disableMultiregionAccessPoints: true,
+            disableS3ExpressSessionAuth: true,
+            authSchemePreference: ["sigv4"],
+            defaultsMode: "standard",
+            retryMode: "standard",
+            maxAttempts: 2,
+            requestHandler: {},
+            requestChecksumCalculation: "WHEN_REQUIRED",
+            responseChecksumValidation: "WHEN_REQUIRED",
+        };
+        expect(probeClientConfig(awsTarget)).toStrictEqual({
+            ...settings,
+            credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: secretKey },
+            forcePathStyle: false,
+        });
+        expect(probeClientConfig(gcsTarget)).toStrictEqual({
+            ...settings,
+            credentials: { accessKeyId: "goog1ExampleKeyId", secretAccessKey: secretKey },
+            endpoint: "https://storage.googleapis.com",
+            forcePathStyle: true,
+        });
+    });
+});
+
 describe("preflightPolicyFromEnvironment", () => {
     it("gives the documented defaults, and reads whole numbers", () => {
         expect(preflightPolicyFromEnvironment({})).toEqual({ propagationBudgetMs: 60_000, retryDelayMs: 2_000, timeoutMs: 15_000 });
@@ -629,6 +952,10 @@ describe("preflightPolicyFromEnvironment", () => {
             timeoutMs: 1,
             propagationBudgetMs: 0,
         });
+    });
+
+    it("takes an empty variable as unset", () => {
+        expect(preflightPolicyFromEnvironment({ OPENTOK_PREFLIGHT_RETRY_MS: "" }).retryDelayMs).toBe(2_000);
     });
 
     it.each(["0", "-1", "1.5", "soon"])("refuses OPENTOK_PREFLIGHT_TIMEOUT_MS=%s, a deadline no request could meet", (raw) => {
