@@ -18,8 +18,11 @@ import type { TargetInputs } from "./inputs";
 
 type Provider = pulumi.dynamic.ResourceProvider<TargetInputs, TargetState>;
 
-/** The package name the text requires; package.json's `name` plus its `./provider` export. @internal */
-export const providerModule = "@opentok-archive-storage/archive-upload-target/provider";
+/** package.json's `name`. */
+const packageName = "@opentok-archive-storage/archive-upload-target";
+
+/** The module the text requires: the package's `./provider` export. @internal */
+export const providerModule = `${packageName}/provider`;
 
 /** ArchiveUploadTarget's `__provider`: the same text on every machine, in every program. @internal */
 export const archiveUploadTargetProviderText = `"use strict";
@@ -40,9 +43,9 @@ exports.handler = () => {
         return search(resolved).archiveUploadTargetProvider;
     }
     throw new Error(
-        "ArchiveUploadTarget runs its provider from the npm package ${providerModule.replace(/\/provider$/, "")}, " +
+        "ArchiveUploadTarget runs its provider from the npm package ${packageName}, " +
             "which Pulumi's provider host could not find from " + process.cwd() + ". " +
-            "Install it in the program's directory (npm install ${providerModule.replace(/\/provider$/, "")}) and run pulumi there.",
+            "Install it in the program's directory (npm install ${packageName}) and run pulumi there.",
     );
 };
 `;
