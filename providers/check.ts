@@ -53,7 +53,7 @@ function checked(news: RawInputs, { acceptUnknown }: { acceptUnknown: boolean })
     }
     if (!holdsAll(resolved, { acceptUnknown })) {
         // A rule accepted a value its property cannot hold: a bug here, not the user's input.
-        throw new Error(wrongTypeMessage(resolved));
+        throw new Error(unreadableValuesMessage(resolved));
     }
     return { ok: true, inputs: resolved };
 }
@@ -83,7 +83,7 @@ export function stateFromStored(stored: object): TargetInputs {
         }
     }
     if (!holdsAll(state, { acceptUnknown: false })) {
-        throw new Error(`ArchiveUploadTarget's stored state cannot be read: ${wrongTypeMessage(state)}`);
+        throw new Error(`ArchiveUploadTarget's stored state cannot be read: ${unreadableValuesMessage(state)}`);
     }
     return state;
 }
@@ -285,7 +285,7 @@ function holdsAll(resolved: Resolved, { acceptUnknown }: { acceptUnknown: boolea
 }
 
 /** What holdsAll found wrong: values of the wrong type, and values that must be present but are not. */
-function wrongTypeMessage(resolved: Resolved): string {
+function unreadableValuesMessage(resolved: Resolved): string {
     const wrong = propertyNames.filter((name) => resolved[name] !== undefined && !isUnknown(resolved[name]) && !holdsValueOf(name, resolved[name]));
     const missing = propertyNames.filter((name) => resolved[name] === undefined && alwaysPresent(name));
     return [

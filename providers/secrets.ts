@@ -62,8 +62,8 @@ export function redact(text: string, secretValues: readonly string[]): string {
  * inside those), up to three encodings deep, and each view is searched with white space and line
  * breaks removed, ignoring case. Only secrets of 8 characters or more are sought in decoded views:
  * shorter ones would match by chance. The search is bounded, so that a crafted answer cannot make
- * it run for long: at most 256 views, and the first 32 encoded-looking runs of each view. What it
- * cannot reach, `serverMessage` hides as an encoded-looking run.
+ * it run for long: at most 256 views, and the first 32 encoded-looking runs of each view. In a
+ * server's message, what it cannot reach `serverMessage` hides as an encoded-looking run.
  */
 export function holdsSecret(text: string, secretValues: readonly string[]): boolean {
     const sought = [...new Set(secretValues.filter((v) => v.length >= 8).map(squeezed))].filter((v) => v.length >= 8);
